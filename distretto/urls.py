@@ -13,7 +13,13 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("account/", include("partners.account_urls")),
     path("account/", include("allauth.urls")),
+    path("area-partner/", include("partners.area_urls")),
+    path("partner/", include("partners.urls")),
+    path("accordi/", include("agreements.urls")),
+    path("servizi/", include("services.urls")),
+    path("", include("meetings.urls")),
     prefix_default_language=False,
 )
 
