@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install browser demo serve clean
+.PHONY: run test lint format migrations-check install browser demo messages clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required (found %s)" % sys.version.split()[0])'
@@ -38,8 +38,13 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Extract the strings to translate into locale/it and compile them (needs GNU gettext).
+MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=staticfiles --ignore=test-artefacts
+messages: install
+	$(PY) manage.py makemessages -l it --no-obsolete $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages -l it $(MESSAGE_IGNORES)
 
 lint: install
 	$(VENV)/bin/ruff check .

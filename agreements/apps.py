@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AgreementsConfig(AppConfig):
     name = "agreements"
-    verbose_name = _("Accordi")
+    verbose_name = _("Agreements")

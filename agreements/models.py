@@ -14,56 +14,54 @@ class AgreementQuerySet(models.QuerySet):
 
 class Agreement(models.Model):
     class Kind(models.TextChoices):
-        AREA = "area", _("Accordo volontario di area")
-        OBJECTIVE = "objective", _("Accordo volontario di obiettivo")
-        PARTNERSHIP = "partnership", _("Accordo di partenariato")
+        AREA = "area", _("Voluntary area agreement")
+        OBJECTIVE = "objective", _("Voluntary objective agreement")
+        PARTNERSHIP = "partnership", _("Partnership agreement")
 
-    kind = models.CharField(_("tipologia"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("titolo"), max_length=255)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    signed_on = models.DateField(_("data di sottoscrizione"))
+    signed_on = models.DateField(_("signing date"))
     signed_on_precision = models.CharField(
-        _("precisione della data"),
+        _("date precision"),
         max_length=5,
-        choices=[("day", _("giorno")), ("month", _("mese")), ("year", _("anno"))],
+        choices=[("day", _("day")), ("month", _("month")), ("year", _("year"))],
         default="day",
-        help_text=_("Per accordi di cui si conosce solo il mese o l'anno di firma."),
+        help_text=_("For agreements of which only the month or year of signing is known."),
     )
-    valid_from = models.DateField(_("valido dal"), null=True, blank=True)
-    valid_until = models.DateField(_("valido fino al"), null=True, blank=True)
-    summary = models.TextField(_("sintesi"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
     document = models.FileField(
-        _("documento firmato (PDF)"),
+        _("signed document (PDF)"),
         upload_to="agreements/",
         blank=True,
         validators=[FileExtensionValidator(["pdf"])],
     )
     is_public = models.BooleanField(
-        _("pubblico"), default=True, help_text=_("Visibile sul portale pubblico.")
+        _("public"), default=True, help_text=_("Visible on the public portal.")
     )
-    document_is_public = models.BooleanField(
-        _("documento scaricabile dal pubblico"), default=True
-    )
+    document_is_public = models.BooleanField(_("document downloadable by the public"), default=True)
     predecessor = models.OneToOneField(
         "self",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="successor",
-        verbose_name=_("accordo precedente"),
+        verbose_name=_("previous agreement"),
     )
     signatories = models.ManyToManyField(
         Organization,
         through="Signature",
         related_name="agreements",
-        verbose_name=_("firmatari"),
+        verbose_name=_("signatories"),
     )
 
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("accordo")
-        verbose_name_plural = _("accordi")
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         ordering = ["-signed_on"]
         constraints = [
             models.CheckConstraint(
@@ -71,12 +69,12 @@ class Agreement(models.Model):
                 | Q(valid_from__isnull=True)
                 | Q(valid_until__gte=F("valid_from")),
                 name="agreement_valid_period_order",
-                violation_error_message=_("La fine della validità non può precedere l'inizio."),
+                violation_error_message=_("The end of validity cannot be earlier than its start."),
             ),
             models.CheckConstraint(
                 condition=Q(predecessor__isnull=True) | ~Q(predecessor=F("pk")),
                 name="agreement_not_own_predecessor",
-                violation_error_message=_("Un accordo non può precedere se stesso."),
+                violation_error_message=_("An agreement cannot be its own predecessor."),
             ),
         ]
 
@@ -89,31 +87,31 @@ class Agreement(models.Model):
 
 class Signature(models.Model):
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("accordo")
+        Agreement, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("agreement")
     )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="signatures",
-        verbose_name=_("organizzazione"),
+        verbose_name=_("organisation"),
     )
-    signed_on = models.DateField(_("data di firma"))
-    withdrawn_on = models.DateField(_("data di recesso"), null=True, blank=True)
+    signed_on = models.DateField(_("date of signature"))
+    withdrawn_on = models.DateField(_("withdrawal date"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("firma")
-        verbose_name_plural = _("firme")
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
         ordering = ["signed_on", "organization__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "organization"],
                 name="signature_one_per_organization",
-                violation_error_message=_("Questa organizzazione ha già firmato l'accordo."),
+                violation_error_message=_("This organisation has already signed the agreement."),
             ),
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("signed_on")),
                 name="signature_withdrawn_after_signed",
-                violation_error_message=_("Il recesso non può precedere la firma."),
+                violation_error_message=_("The withdrawal cannot be earlier than the signature."),
             ),
         ]
 

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DistrettoConfig(AppConfig):
     name = "distretto"
-    verbose_name = _("Distretto")
+    verbose_name = _("District")

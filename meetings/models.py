@@ -11,7 +11,7 @@ from services.models import WelfareService
 class WorkingGroup(models.Model):
     """The district working group of referents, and its sub-groups per action."""
 
-    name = models.CharField(_("nome"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -19,30 +19,30 @@ class WorkingGroup(models.Model):
         null=True,
         blank=True,
         related_name="subgroups",
-        verbose_name=_("gruppo principale"),
+        verbose_name=_("parent group"),
     )
-    description = models.TextField(_("descrizione"), blank=True)
+    description = models.TextField(_("description"), blank=True)
     coordinator = models.ForeignKey(
         Organization,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="coordinated_groups",
-        verbose_name=_("organizzazione coordinatrice"),
+        verbose_name=_("coordinating organisation"),
     )
     members = models.ManyToManyField(
-        Organization, related_name="working_groups", blank=True, verbose_name=_("membri")
+        Organization, related_name="working_groups", blank=True, verbose_name=_("members")
     )
 
     class Meta:
-        verbose_name = _("gruppo di lavoro")
-        verbose_name_plural = _("gruppi di lavoro")
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
         ordering = ["parent__name", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
                 name="workinggroup_not_own_parent",
-                violation_error_message=_("Un gruppo non può essere sotto-gruppo di se stesso."),
+                violation_error_message=_("A group cannot be a subgroup of itself."),
             ),
         ]
 
@@ -57,47 +57,47 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("Convocato")
-        HELD = "held", _("Svolto")
-        CANCELLED = "cancelled", _("Annullato")
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
 
     group = models.ForeignKey(
         WorkingGroup,
         on_delete=models.PROTECT,
         related_name="meetings",
-        verbose_name=_("gruppo di lavoro"),
+        verbose_name=_("working group"),
     )
-    title = models.CharField(_("titolo"), max_length=200)
-    starts_at = models.DateTimeField(_("inizio"))
-    ends_at = models.DateTimeField(_("fine"))
-    place = models.CharField(_("luogo"), max_length=255, blank=True)
-    online_url = models.URLField(_("link per il collegamento online"), blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
     status = models.CharField(
-        _("stato"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
     )
-    minutes = models.TextField(_("verbale"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
     minutes_file = models.FileField(
-        _("verbale (PDF)"),
+        _("minutes (PDF)"),
         upload_to="minutes/",
         blank=True,
         validators=[FileExtensionValidator(["pdf"])],
     )
     attendees = models.ManyToManyField(
-        Organization, through="Attendance", related_name="meetings", verbose_name=_("partecipanti")
+        Organization, through="Attendance", related_name="meetings", verbose_name=_("participants")
     )
 
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("incontro")
-        verbose_name_plural = _("incontri")
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["starts_at", "status"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="meeting_ends_after_start",
-                violation_error_message=_("La fine dell'incontro deve seguire l'inizio."),
+                violation_error_message=_("A meeting must end after it starts."),
             ),
         ]
 
@@ -110,15 +110,15 @@ class Meeting(models.Model):
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("incontro")
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
-    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
-    title = models.CharField(_("punto all'ordine del giorno"), max_length=255)
-    notes = models.TextField(_("note"), blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("agenda item"), max_length=255)
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
-        verbose_name = _("punto all'ordine del giorno")
-        verbose_name_plural = _("ordine del giorno")
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "pk"]
 
     def __str__(self):
@@ -127,35 +127,35 @@ class AgendaItem(models.Model):
 
 class Attendance(models.Model):
     class Status(models.TextChoices):
-        INVITED = "invited", _("Invitata")
-        CONFIRMED = "confirmed", _("Presenza confermata")
-        DECLINED = "declined", _("Assenza comunicata")
-        ATTENDED = "attended", _("Presente")
-        ABSENT = "absent", _("Assente")
+        INVITED = "invited", _("Invited")
+        CONFIRMED = "confirmed", _("Attendance confirmed")
+        DECLINED = "declined", _("Absence notified")
+        ATTENDED = "attended", _("Present")
+        ABSENT = "absent", _("Absent")
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("incontro")
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
     )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
         related_name="attendances",
-        verbose_name=_("organizzazione"),
+        verbose_name=_("organisation"),
     )
     status = models.CharField(
-        _("stato"), max_length=20, choices=Status.choices, default=Status.INVITED
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED
     )
-    representative = models.CharField(_("rappresentante"), max_length=200, blank=True)
+    representative = models.CharField(_("representative"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("presenza")
-        verbose_name_plural = _("presenze")
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
         ordering = ["meeting", "organization__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "organization"],
                 name="attendance_one_per_organization",
-                violation_error_message=_("L'organizzazione è già tra i partecipanti."),
+                violation_error_message=_("The organisation is already among the participants."),
             ),
         ]
 
@@ -165,21 +165,21 @@ class Attendance(models.Model):
 
 class WorkProgramme(models.Model):
     year = models.PositiveSmallIntegerField(
-        _("anno"), unique=True, validators=[MinValueValidator(2014), MaxValueValidator(2100)]
+        _("year"), unique=True, validators=[MinValueValidator(2014), MaxValueValidator(2100)]
     )
-    title = models.CharField(_("titolo"), max_length=200)
-    summary = models.TextField(_("sintesi"), blank=True)
-    approved_on = models.DateField(_("approvato il"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("programma di lavoro")
-        verbose_name_plural = _("programmi di lavoro")
+        verbose_name = _("work programme")
+        verbose_name_plural = _("work programmes")
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=2014) & Q(year__lte=2100),
                 name="workprogramme_year_range",
-                violation_error_message=_("L'anno deve essere compreso tra 2014 e 2100."),
+                violation_error_message=_("The year must be between 2014 and 2100."),
             ),
         ]
 
@@ -194,34 +194,34 @@ class Action(models.Model):
     """An action of the yearly programme, in one of the four areas of the Distretti Famiglia."""
 
     class Area(models.TextChoices):
-        PLANNING = "planning", _("Programmazione")
-        AWARENESS = "awareness", _("Sensibilizzazione, formazione e informazione")
-        STANDARDS = "standards", _("Adeguamento dei servizi agli standard family")
-        PILOT = "pilot", _("Progetti sperimentali")
+        PLANNING = "planning", _("Planning")
+        AWARENESS = "awareness", _("Awareness, training and information")
+        STANDARDS = "standards", _("Adapting services to family standards")
+        PILOT = "pilot", _("Pilot projects")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Programmata")
-        IN_PROGRESS = "in_progress", _("In corso")
-        COMPLETED = "completed", _("Conclusa")
-        CANCELLED = "cancelled", _("Annullata")
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Dropped")
 
     programme = models.ForeignKey(
         WorkProgramme,
         on_delete=models.CASCADE,
         related_name="actions",
-        verbose_name=_("programma di lavoro"),
+        verbose_name=_("work programme"),
     )
-    area = models.CharField(_("ambito"), max_length=20, choices=Area.choices)
-    title = models.CharField(_("titolo"), max_length=255)
-    description = models.TextField(_("descrizione"), blank=True)
+    area = models.CharField(_("action area"), max_length=20, choices=Area.choices)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
     lead_organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="led_actions",
-        verbose_name=_("organizzazione capofila"),
+        verbose_name=_("lead organisation"),
     )
     partners = models.ManyToManyField(
-        Organization, related_name="actions", blank=True, verbose_name=_("partner coinvolti")
+        Organization, related_name="actions", blank=True, verbose_name=_("partners involved")
     )
     subgroup = models.ForeignKey(
         WorkingGroup,
@@ -229,19 +229,19 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="actions",
-        verbose_name=_("sotto-gruppo"),
+        verbose_name=_("subgroup"),
     )
     status = models.CharField(
-        _("stato"), max_length=20, choices=Status.choices, default=Status.PLANNED
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
-    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     services = models.ManyToManyField(
-        WelfareService, related_name="actions", blank=True, verbose_name=_("servizi collegati")
+        WelfareService, related_name="actions", blank=True, verbose_name=_("related services")
     )
 
     class Meta:
-        verbose_name = _("azione")
-        verbose_name_plural = _("azioni")
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
         ordering = ["programme", "area", "position", "title"]
         indexes = [models.Index(fields=["programme", "area"])]
 

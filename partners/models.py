@@ -31,73 +31,73 @@ class OrganizationQuerySet(models.QuerySet):
 
 class Organization(models.Model):
     class Kind(models.TextChoices):
-        PUBLIC_BODY = "public_body", _("Ente pubblico")
-        COMPANY = "company", _("Impresa")
-        COOPERATIVE = "cooperative", _("Cooperativa")
-        SOCIAL_COOPERATIVE = "social_cooperative", _("Cooperativa sociale")
-        FOUNDATION = "foundation", _("Fondazione")
-        UNIVERSITY = "university", _("Università")
-        APSP = "apsp", _("APSP (Azienda pubblica di servizi alla persona)")
-        ASSOCIATION = "association", _("Associazione")
-        OTHER = "other", _("Altro")
+        PUBLIC_BODY = "public_body", _("Public body")
+        COMPANY = "company", _("Company")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        SOCIAL_COOPERATIVE = "social_cooperative", _("Social cooperative")
+        FOUNDATION = "foundation", _("Foundation")
+        UNIVERSITY = "university", _("University")
+        APSP = "apsp", _("APSP (public personal-services agency)")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Other")
 
     class MembershipStatus(models.TextChoices):
-        APPLICANT = "applicant", _("Candidata")
-        ACTIVE = "active", _("Attiva")
-        SUSPENDED = "suspended", _("Sospesa")
-        WITHDRAWN = "withdrawn", _("Receduta")
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Role(models.TextChoices):
         PARTNER = "partner", _("Partner")
-        INSTITUTIONAL = "institutional", _("Ruolo istituzionale")
+        INSTITUTIONAL = "institutional", _("Institutional role")
 
     class HeadcountBand(models.TextChoices):
-        MICRO = "micro", _("Micro (meno di 10 addetti)")
-        SMALL = "small", _("Piccola (10–49 addetti)")
-        MEDIUM = "medium", _("Media (50–249 addetti)")
-        LARGE = "large", _("Grande (250 addetti e oltre)")
+        MICRO = "micro", _("Micro (fewer than 10 employees)")
+        SMALL = "small", _("Small (10–49 employees)")
+        MEDIUM = "medium", _("Medium (50–249 employees)")
+        LARGE = "large", _("Large (250 employees or more)")
 
-    name = models.CharField(_("nome"), max_length=200, unique=True)
-    short_name = models.CharField(_("nome breve"), max_length=60, blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    kind = models.CharField(_("tipologia"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
     role = models.CharField(
-        _("ruolo nel Distretto"), max_length=20, choices=Role.choices, default=Role.PARTNER
+        _("role in the District"), max_length=20, choices=Role.choices, default=Role.PARTNER
     )
-    description = models.TextField(_("descrizione"), blank=True)
-    website = models.URLField(_("sito web"), blank=True)
-    contact_email = models.EmailField(_("e-mail di contatto"), blank=True)
-    contact_phone = models.CharField(_("telefono"), max_length=40, blank=True)
-    address = models.CharField(_("indirizzo"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
     area = models.CharField(
-        _("zona"), max_length=100, blank=True, help_text=_("Quartiere o circoscrizione, es. Povo.")
+        _("area"), max_length=100, blank=True, help_text=_("Neighbourhood or ward, e.g. Povo.")
     )
     latitude = models.DecimalField(
-        _("latitudine"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     longitude = models.DecimalField(
-        _("longitudine"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     headcount_band = models.CharField(
-        _("classe dimensionale"), max_length=10, choices=HeadcountBand.choices, blank=True
+        _("size band"), max_length=10, choices=HeadcountBand.choices, blank=True
     )
     membership_status = models.CharField(
-        _("stato dell'adesione"),
+        _("membership status"),
         max_length=20,
         choices=MembershipStatus.choices,
         default=MembershipStatus.APPLICANT,
     )
-    joined_on = models.DateField(_("data di adesione"), null=True, blank=True)
-    left_on = models.DateField(_("data di recesso"), null=True, blank=True)
-    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
+    joined_on = models.DateField(_("joining date"), null=True, blank=True)
+    left_on = models.DateField(_("withdrawal date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("organizzazione")
-        verbose_name_plural = _("organizzazioni")
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["membership_status", "kind"]),
@@ -110,7 +110,7 @@ class Organization(models.Model):
                 | Q(left_on__gte=F("joined_on")),
                 name="organization_left_after_joined",
                 violation_error_message=_(
-                    "La data di recesso non può precedere la data di adesione."
+                    "The withdrawal date cannot be earlier than the joining date."
                 ),
             ),
             models.CheckConstraint(
@@ -140,7 +140,7 @@ class Organization(models.Model):
 
 domain_validator = RegexValidator(
     r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
-    _("Inserisci un dominio valido in minuscolo, senza @ (es. fbk.eu)."),
+    _("Enter a valid domain in lowercase, without @ (e.g. fbk.eu)."),
 )
 
 
@@ -149,21 +149,21 @@ class EmailDomain(models.Model):
         Organization,
         on_delete=models.CASCADE,
         related_name="email_domains",
-        verbose_name=_("organizzazione"),
+        verbose_name=_("organisation"),
     )
     domain = models.CharField(
-        _("dominio"), max_length=253, unique=True, validators=[domain_validator]
+        _("domain"), max_length=253, unique=True, validators=[domain_validator]
     )
 
     class Meta:
-        verbose_name = _("dominio e-mail")
-        verbose_name_plural = _("domini e-mail")
+        verbose_name = _("email domain")
+        verbose_name_plural = _("email domains")
         ordering = ["domain"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(domain=models.functions.Lower("domain")),
                 name="emaildomain_lowercase",
-                violation_error_message=_("Il dominio va scritto in minuscolo."),
+                violation_error_message=_("The domain must be written in lowercase."),
             ),
         ]
 
@@ -179,43 +179,43 @@ class Certification(models.Model):
     """One step of an organisation's Family Audit path."""
 
     class Phase(models.TextChoices):
-        PROCESS = "process", _("Processo di certificazione")
-        FAMILY_AUDIT = "family_audit", _("Certificato Family Audit")
-        EXECUTIVE = "executive", _("Certificato Family Audit Executive")
-        MAINTENANCE = "maintenance", _("Mantenimento")
-        CONSOLIDATION = "consolidation", _("Consolidamento")
+        PROCESS = "process", _("Certification process")
+        FAMILY_AUDIT = "family_audit", _("Family Audit certificate")
+        EXECUTIVE = "executive", _("Family Audit Executive certificate")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        CONSOLIDATION = "consolidation", _("Consolidation")
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In corso")
-        VALID = "valid", _("Valida")
-        EXPIRED = "expired", _("Scaduta")
-        WITHDRAWN = "withdrawn", _("Ritirata")
-        REVOKED = "revoked", _("Revocata")
+        IN_PROGRESS = "in_progress", _("In progress")
+        VALID = "valid", _("Valid")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Relinquished")
+        REVOKED = "revoked", _("Revoked")
 
     organization = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
         related_name="certifications",
-        verbose_name=_("organizzazione"),
+        verbose_name=_("organisation"),
     )
-    phase = models.CharField(_("fase"), max_length=20, choices=Phase.choices)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     status = models.CharField(
-        _("stato"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS
     )
-    registered_on = models.DateField(_("data di domanda"), null=True, blank=True)
-    granted_on = models.DateField(_("data di concessione"), null=True, blank=True)
-    expires_on = models.DateField(_("data di scadenza"), null=True, blank=True)
+    registered_on = models.DateField(_("application date"), null=True, blank=True)
+    granted_on = models.DateField(_("grant date"), null=True, blank=True)
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
     reference = models.CharField(
-        _("estremi dell'atto"),
+        _("reference"),
         max_length=200,
         blank=True,
-        help_text=_("Riferimento della determinazione o del certificato."),
+        help_text=_("Reference of the decision or of the certificate."),
     )
-    notes = models.TextField(_("note"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
-        verbose_name = _("certificazione Family Audit")
-        verbose_name_plural = _("certificazioni Family Audit")
+        verbose_name = _("Family Audit certification")
+        verbose_name_plural = _("Family Audit certifications")
         ordering = ["organization", "-granted_on", "-registered_on"]
         indexes = [models.Index(fields=["status", "expires_on"])]
         constraints = [
@@ -225,7 +225,7 @@ class Certification(models.Model):
                 | Q(granted_on__gte=F("registered_on")),
                 name="certification_granted_after_registered",
                 violation_error_message=_(
-                    "La data di concessione non può precedere la data di domanda."
+                    "The grant date cannot be earlier than the application date."
                 ),
             ),
             models.CheckConstraint(
@@ -233,9 +233,7 @@ class Certification(models.Model):
                 | Q(granted_on__isnull=True)
                 | Q(expires_on__gt=F("granted_on")),
                 name="certification_expires_after_granted",
-                violation_error_message=_(
-                    "La data di scadenza deve seguire la data di concessione."
-                ),
+                violation_error_message=_("The expiry date must be later than the grant date."),
             ),
         ]
 
@@ -262,58 +260,58 @@ class Affiliation(models.Model):
     """A person belonging to an organisation, as employee or referent."""
 
     class Role(models.TextChoices):
-        EMPLOYEE = "employee", _("Dipendente")
-        REFERENT = "referent", _("Referente")
+        EMPLOYEE = "employee", _("Employee")
+        REFERENT = "referent", _("Referent")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("In attesa di approvazione")
-        ACTIVE = "active", _("Attiva")
-        REJECTED = "rejected", _("Respinta")
-        ENDED = "ended", _("Terminata")
+        PENDING = "pending", _("Awaiting approval")
+        ACTIVE = "active", _("Active")
+        REJECTED = "rejected", _("Rejected")
+        ENDED = "ended", _("Ended")
 
     class VerifiedVia(models.TextChoices):
-        EMAIL_DOMAIN = "email_domain", _("E-mail aziendale verificata")
-        REFERENT_APPROVAL = "referent_approval", _("Approvazione del referente")
-        INVITATION = "invitation", _("Invito del coordinamento")
-        COORDINATOR = "coordinator", _("Inserimento del coordinamento")
+        EMAIL_DOMAIN = "email_domain", _("Verified work email")
+        REFERENT_APPROVAL = "referent_approval", _("Approved by a referent")
+        INVITATION = "invitation", _("Invited by the coordinator")
+        COORDINATOR = "coordinator", _("Added by the coordinator")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="affiliations",
-        verbose_name=_("utente"),
+        verbose_name=_("user"),
     )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
         related_name="affiliations",
-        verbose_name=_("organizzazione"),
+        verbose_name=_("organisation"),
     )
-    role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
     status = models.CharField(
-        _("stato"), max_length=20, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     verified_via = models.CharField(
-        _("verificata tramite"), max_length=20, choices=VerifiedVia.choices, blank=True
+        _("verified via"), max_length=20, choices=VerifiedVia.choices, blank=True
     )
-    verified_at = models.DateTimeField(_("verificata il"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("verificata da"),
+        verbose_name=_("verified by"),
     )
-    request_message = models.TextField(_("messaggio della richiesta"), blank=True)
-    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
-    ended_at = models.DateTimeField(_("terminata il"), null=True, blank=True)
+    request_message = models.TextField(_("request message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     objects = AffiliationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("affiliazione")
-        verbose_name_plural = _("affiliazioni")
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
         ordering = ["organization", "user"]
         indexes = [models.Index(fields=["organization", "status", "role"])]
         constraints = [
@@ -322,13 +320,13 @@ class Affiliation(models.Model):
                 condition=Q(status__in=["pending", "active"]),
                 name="affiliation_one_open_per_user_and_organization",
                 violation_error_message=_(
-                    "Questa persona ha già un'affiliazione aperta con l'organizzazione."
+                    "This person already has an open affiliation with the organisation."
                 ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="active") | Q(verified_at__isnull=False),
                 name="affiliation_active_is_verified",
-                violation_error_message=_("Un'affiliazione attiva deve avere la data di verifica."),
+                violation_error_message=_("An active affiliation must have a verification date."),
             ),
         ]
 
@@ -340,51 +338,51 @@ class MembershipApplication(models.Model):
     """An organisation asking to join the district, reviewed by the coordinator."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Ricevuta")
-        APPROVED = "approved", _("Approvata")
-        REJECTED = "rejected", _("Respinta")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
-    organization_name = models.CharField(_("organizzazione richiedente"), max_length=200)
-    kind = models.CharField(_("tipologia"), max_length=30, choices=Organization.Kind.choices)
-    contact_name = models.CharField(_("referente"), max_length=200)
-    contact_email = models.EmailField(_("e-mail del referente"))
+    organization_name = models.CharField(_("applicant organisation"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=Organization.Kind.choices)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact person's email"))
     certification_reference = models.CharField(
-        _("estremi della certificazione Family Audit"), max_length=200, blank=True
+        _("Family Audit certification reference"), max_length=200, blank=True
     )
-    motivation = models.TextField(_("motivazione"), blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
     status = models.CharField(
-        _("stato"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
-    submitted_at = models.DateTimeField(_("ricevuta il"), default=timezone.now)
-    reviewed_at = models.DateTimeField(_("esaminata il"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("esaminata da"),
+        verbose_name=_("reviewed by"),
     )
-    review_notes = models.TextField(_("note dell'esame"), blank=True)
+    review_notes = models.TextField(_("review notes"), blank=True)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="applications",
-        verbose_name=_("organizzazione creata"),
+        verbose_name=_("created organisation"),
     )
 
     class Meta:
-        verbose_name = _("domanda di adesione")
-        verbose_name_plural = _("domande di adesione")
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["status", "submitted_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
                 name="application_reviewed_has_date",
-                violation_error_message=_("Una domanda esaminata deve avere la data di esame."),
+                violation_error_message=_("A reviewed application must have a review date."),
             ),
         ]
 

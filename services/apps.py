@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ServicesConfig(AppConfig):
     name = "services"
-    verbose_name = _("Servizi di welfare")
+    verbose_name = _("Welfare services")

@@ -9,20 +9,20 @@ from partners.models import Affiliation, Organization
 
 
 class Category(models.Model):
-    name = models.CharField(_("nome"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("descrizione"), blank=True)
+    description = models.TextField(_("description"), blank=True)
     icon = models.CharField(
-        _("icona"),
+        _("icon"),
         max_length=60,
         blank=True,
-        help_text=_("Nome di un'icona Bootstrap Italia, es. it-horn."),
+        help_text=_("Name of a Bootstrap Italia icon, e.g. it-horn."),
     )
-    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("categoria")
-        verbose_name_plural = _("categorie")
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         ordering = ["position", "name"]
 
     def __str__(self):
@@ -32,13 +32,13 @@ class Category(models.Model):
 class Audience(models.Model):
     """Who a service is meant for: children by age band, families, the elderly, everyone."""
 
-    code = models.SlugField(_("codice"), max_length=30, unique=True)
-    name = models.CharField(_("nome"), max_length=100)
-    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("destinatari")
-        verbose_name_plural = _("destinatari")
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
         ordering = ["position", "name"]
 
     def __str__(self):
@@ -86,38 +86,38 @@ class WelfareServiceQuerySet(models.QuerySet):
 
 class WelfareService(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Bozza")
-        PUBLISHED = "published", _("Pubblicato")
-        ARCHIVED = "archived", _("Archiviato")
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     class Eligibility(models.TextChoices):
-        EVERYONE = "everyone", _("Aperto a tutti")
-        ALL_PARTNERS = "all_partners", _("Dipendenti di tutte le organizzazioni del Distretto")
-        CHOSEN_PARTNERS = "chosen_partners", _("Dipendenti di organizzazioni scelte")
+        EVERYONE = "everyone", _("Open to everyone")
+        ALL_PARTNERS = "all_partners", _("Employees of all the organisations of the District")
+        CHOSEN_PARTNERS = "chosen_partners", _("Employees of selected organisations")
 
     class Cost(models.TextChoices):
-        FREE = "free", _("Gratuito")
-        DISCOUNTED = "discounted", _("Scontato / a condizioni agevolate")
-        PAID = "paid", _("A pagamento")
+        FREE = "free", _("Free")
+        DISCOUNTED = "discounted", _("Discounted / on favourable terms")
+        PAID = "paid", _("Paid")
 
     provider = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="services",
-        verbose_name=_("organizzazione che offre il servizio"),
+        verbose_name=_("organisation offering the service"),
     )
-    title = models.CharField(_("titolo"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
-    summary = models.CharField(_("sintesi"), max_length=300)
-    description = models.TextField(_("descrizione"))
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"))
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("categoria")
+        Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("category")
     )
     audiences = models.ManyToManyField(
-        Audience, related_name="services", blank=True, verbose_name=_("destinatari")
+        Audience, related_name="services", blank=True, verbose_name=_("audiences")
     )
     eligibility = models.CharField(
-        _("chi può usarlo"),
+        _("who can use it"),
         max_length=20,
         choices=Eligibility.choices,
         default=Eligibility.EVERYONE,
@@ -126,43 +126,43 @@ class WelfareService(models.Model):
         Organization,
         related_name="reserved_services",
         blank=True,
-        verbose_name=_("organizzazioni ammesse"),
-        help_text=_("Solo per i servizi riservati ai dipendenti di organizzazioni scelte."),
+        verbose_name=_("eligible organisations"),
+        help_text=_("Only for services reserved for employees of selected organisations."),
     )
-    cost = models.CharField(_("costo"), max_length=20, choices=Cost.choices)
-    cost_conditions = models.TextField(_("condizioni economiche"), blank=True)
-    address = models.CharField(_("indirizzo"), max_length=255, blank=True)
-    area = models.CharField(_("zona"), max_length=100, blank=True)
-    is_online = models.BooleanField(_("anche online"), default=False)
-    contact_email = models.EmailField(_("e-mail di contatto"), blank=True)
-    contact_phone = models.CharField(_("telefono"), max_length=40, blank=True)
-    booking_url = models.URLField(_("link per la prenotazione"), blank=True)
-    available_from = models.DateField(_("disponibile dal"), null=True, blank=True)
-    available_until = models.DateField(_("disponibile fino al"), null=True, blank=True)
-    image = models.ImageField(_("immagine"), upload_to="services/", blank=True)
-    image_alt = models.CharField(_("testo alternativo dell'immagine"), max_length=200, blank=True)
+    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices)
+    cost_conditions = models.TextField(_("pricing terms"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    is_online = models.BooleanField(_("also online"), default=False)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    booking_url = models.URLField(_("booking link"), blank=True)
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    image = models.ImageField(_("image"), upload_to="services/", blank=True)
+    image_alt = models.CharField(_("image alternative text"), max_length=200, blank=True)
     status = models.CharField(
-        _("stato"), max_length=20, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    is_featured = models.BooleanField(_("in evidenza"), default=False)
-    published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
-    last_verified_on = models.DateField(_("verificato il"), null=True, blank=True)
-    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("creato da"),
+        verbose_name=_("created by"),
     )
 
     objects = WelfareServiceQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("servizio di welfare")
-        verbose_name_plural = _("servizi di welfare")
+        verbose_name = _("welfare service")
+        verbose_name_plural = _("welfare services")
         ordering = ["title"]
         indexes = [
             models.Index(fields=["status", "eligibility"]),
@@ -178,13 +178,13 @@ class WelfareService(models.Model):
                 | Q(available_until__gte=F("available_from")),
                 name="service_available_period_order",
                 violation_error_message=_(
-                    "La fine della disponibilità non può precedere l'inizio."
+                    "The end of availability cannot be earlier than its start."
                 ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="service_published_has_date",
-                violation_error_message=_("Un servizio pubblicato deve avere la data di pubblicazione."),
+                violation_error_message=_("A published service must have a publication date."),
             ),
         ]
 
@@ -205,20 +205,20 @@ class ServiceRequest(models.Model):
     """An employee's interest in, or booking of, a service, and the provider's answer."""
 
     class Kind(models.TextChoices):
-        INTEREST = "interest", _("Manifestazione di interesse")
-        BOOKING = "booking", _("Richiesta di prenotazione")
+        INTEREST = "interest", _("Expression of interest")
+        BOOKING = "booking", _("Booking request")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("In attesa di risposta")
-        ACCEPTED = "accepted", _("Accettata")
-        DECLINED = "declined", _("Non accolta")
-        MORE_INFO = "more_info", _("Servono altre informazioni")
+        OPEN = "open", _("Awaiting reply")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        MORE_INFO = "more_info", _("More information needed")
 
     service = models.ForeignKey(
         WelfareService,
         on_delete=models.CASCADE,
         related_name="requests",
-        verbose_name=_("servizio"),
+        verbose_name=_("service"),
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,7 +226,7 @@ class ServiceRequest(models.Model):
         null=True,
         blank=True,
         related_name="service_requests",
-        verbose_name=_("richiedente"),
+        verbose_name=_("requester"),
     )
     requester_organization = models.ForeignKey(
         Organization,
@@ -234,26 +234,30 @@ class ServiceRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("organizzazione del richiedente"),
+        verbose_name=_("requester's organisation"),
     )
-    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.INTEREST)
-    message = models.TextField(_("messaggio"), max_length=2000, blank=True)
-    status = models.CharField(_("stato"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    answer = models.TextField(_("risposta"), max_length=2000, blank=True)
+    kind = models.CharField(
+        _("request type"), max_length=20, choices=Kind.choices, default=Kind.INTEREST
+    )
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("risposta di"),
+        verbose_name=_("answered by"),
     )
-    answered_at = models.DateTimeField(_("risposta il"), null=True, blank=True)
-    created_at = models.DateTimeField(_("inviata il"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("richiesta di servizio")
-        verbose_name_plural = _("richieste di servizio")
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["service", "status"])]
 
@@ -266,20 +270,23 @@ class SavedService(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="saved_services",
-        verbose_name=_("utente"),
+        verbose_name=_("user"),
     )
     service = models.ForeignKey(
         WelfareService,
         on_delete=models.CASCADE,
         related_name="saved_by",
-        verbose_name=_("servizio"),
+        verbose_name=_("service"),
     )
-    saved_at = models.DateTimeField(_("salvato il"), auto_now_add=True)
+    saved_at = models.DateTimeField(_("saved at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("servizio salvato")
-        verbose_name_plural = _("servizi salvati")
+        verbose_name = _("saved service")
+        verbose_name_plural = _("saved services")
         ordering = ["-saved_at"]
         constraints = [
             models.UniqueConstraint(fields=["user", "service"], name="savedservice_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.user} — {self.service}"
