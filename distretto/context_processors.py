@@ -1,6 +1,27 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from partners.models import Organization
+
+
+def _institutional_contact():
+    return (
+        Organization.objects.public()
+        .filter(role=Organization.Role.INSTITUTIONAL)
+        .only("name", "slug", "address", "contact_email", "contact_phone", "website")
+        .order_by("pk")
+        .first()
+    )
 
 
 def site(request):
-    """Values every template needs: the canonical site address for absolute links."""
-    return {"SITE_URL": settings.SITE_URL}
+    """Values every template needs.
+
+    `SITE_URL` is the canonical site address for absolute links. `site_contact` is the
+    organisation holding the institutional role (the Comune di Trento), shown in the footer;
+    it is lazy, so the query runs only on pages that print it.
+    """
+    return {
+        "SITE_URL": settings.SITE_URL,
+        "site_contact": SimpleLazyObject(_institutional_contact),
+    }

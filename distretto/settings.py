@@ -214,10 +214,12 @@ else:
 
 # Accounts (django-allauth): e-mail only, verified before use.
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "account:profile"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_USER_DISPLAY = "partners.adapters.user_display"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -233,6 +235,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Tell people by e-mail when their password or addresses change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Rate limits count per client IP: behind N reverse proxies of ours, read it from the
+# N-th last X-Forwarded-For entry (otherwise every visitor shares the proxy's address).
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
 # Security: production values, relaxed only where local HTTP needs it.
 SECURE_CONTENT_TYPE_NOSNIFF = True

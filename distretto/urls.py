@@ -1,17 +1,24 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from distretto import views
+from distretto.sitemaps import sitemaps
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("distretto/", views.about, name="about"),
+    path("accessibilita/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
     path("account/", include("partners.account_urls")),
     path("account/", include("allauth.urls")),
@@ -22,6 +29,9 @@ urlpatterns += i18n_patterns(
     path("", include("meetings.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "distretto.views.page_not_found"
+handler500 = "distretto.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -1,12 +1,217 @@
+from datetime import date
+
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET, require_safe
+
+from agreements.models import Agreement
+from meetings.models import Meeting, WorkingGroup
+from partners.models import Organization
+from services.models import WelfareService
+
+# Review the statement (templates/distretto/accessibility.html) and move this date
+# whenever the site is checked again.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 26)
+
+HOME_FEATURED = 3
+HOME_RECENT = 4
+
+# The milestones of the district's history (seed text, "La storia del Distretto").
+# Dates are facts; `precision` says how much of the date is known. Agreements signed on
+# these days are linked from the timeline when they are published on the portal.
+HISTORY = [
+    {
+        "date": date(2014, 6, 1),
+        "precision": "month",
+        "title": _("Area agreement of the Collina Est family district"),
+        "text": _(
+            "The Distretto Famiglia Collina Est is born from the voluntary area agreement "
+            "for the family district in the Comune di Trento, Povo neighbourhood: sharing "
+            "needs and resources to build an inter-company welfare system towards the "
+            "work–life balance goals of each member's family certification."
+        ),
+    },
+    {
+        "date": date(2017, 4, 10),
+        "precision": "day",
+        "title": _("Partnership agreement of the Distretto per la Famiglia di Trento"),
+        "text": _(
+            "The district becomes an experimental public–private partnership that promotes a "
+            "healthy balance between private and working life, creating inter-company welfare "
+            "services for the employees of the partner organisations."
+        ),
+    },
+    {
+        "date": date(2018, 10, 8),
+        "precision": "day",
+        "title": _("New provincial guidelines for the Distretti Famiglia"),
+        "text": _(
+            "The revised provincial guidelines provide for districts made of organisations "
+            "holding the Family Audit certification, answering the requests to join received "
+            "from several certified organisations."
+        ),
+    },
+    {
+        "date": date(2018, 10, 10),
+        "precision": "day",
+        "title": _("The Distretto Family Audit di Trento is founded"),
+        "text": _(
+            "With the voluntary area agreement signed by Fondazione Bruno Kessler, APSP "
+            "Margherita Grazioli, Famiglia Cooperativa di Povo, Kaleidoscopio s.c.s., "
+            "Università degli Studi di Trento, FIDIA S.r.l., Progetto ’92 Società Cooperativa "
+            "Sociale, Fondazione Franco Demarchi and U.P.I.P.A., the Distretto Famiglia "
+            "Collina Est becomes the Distretto Family Audit di Trento."
+        ),
+    },
+    {
+        "date": date(2019, 3, 19),
+        "precision": "day",
+        "title": _("Partnership agreement of the Distretto Family Audit di Trento"),
+        "text": _(
+            "The same organisations sign the partnership agreement, continuing the "
+            "experimentation of a public–private partnership model."
+        ),
+    },
+]
 
 
+@require_safe
 def home(request):
-    return render(request, "distretto/home.html")
+    """What the district is, its live figures, the next meeting, services and latest agreement."""
+    now = timezone.now()
+    services = WelfareService.objects.visible_to(request.user).select_related(
+        "provider", "category"
+    )
+    featured = list(
+        services.filter(is_featured=True).order_by("-published_at", "-pk")[:HOME_FEATURED]
+    )
+    recent = list(
+        services.exclude(pk__in=[service.pk for service in featured]).order_by(
+            "-updated_at", "-pk"
+        )[:HOME_RECENT]
+    )
+    next_meeting = (
+        Meeting.objects.upcoming(now)
+        .filter(group__parent__isnull=True)
+        .select_related("group")
+        .order_by("starts_at")
+        .first()
+    )
+    latest_agreement = (
+        Agreement.objects.public()
+        .order_by("-signed_on", "-pk")
+        .only("title", "slug", "kind", "signed_on", "signed_on_precision", "summary")
+        .first()
+    )
+    return render(
+        request,
+        "distretto/home.html",
+        {
+            "partner_count": Organization.objects.active().partners().count(),
+            "service_count": services.count(),
+            "featured_services": featured,
+            "recent_services": recent,
+            "next_meeting": next_meeting,
+            "latest_agreement": latest_agreement,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_safe
+def about(request):
+    """Who we are: what the district is, its history as a timeline, its governance."""
+    agreements = list(
+        Agreement.objects.public()
+        .filter(signed_on__year__in={milestone["date"].year for milestone in HISTORY})
+        .only("title", "slug", "signed_on")
+        .order_by("signed_on", "pk")
+    )
+
+    def agreement_of(milestone):
+        # A milestone known to the month matches an agreement signed any day of that month.
+        for agreement in agreements:
+            if milestone["precision"] == "month":
+                if agreement.signed_on.replace(day=1) == milestone["date"].replace(day=1):
+                    return agreement
+            elif agreement.signed_on == milestone["date"]:
+                return agreement
+        return None
+
+    timeline = [{**milestone, "agreement": agreement_of(milestone)} for milestone in HISTORY]
+    groups = list(
+        WorkingGroup.objects.filter(parent__isnull=True)
+        .select_related("coordinator")
+        .prefetch_related("subgroups")
+        .order_by("name")
+    )
+    subgroups = sorted(
+        (subgroup for group in groups for subgroup in group.subgroups.all()),
+        key=lambda subgroup: subgroup.name,
+    )
+    institutions = list(
+        Organization.objects.public()
+        .filter(role=Organization.Role.INSTITUTIONAL)
+        .only("name", "slug")
+    )
+    return render(
+        request,
+        "distretto/about.html",
+        {
+            "timeline": timeline,
+            "groups": groups,
+            "subgroups": subgroups,
+            "institutions": institutions,
+        },
+    )
+
+
+@require_safe
+def accessibility(request):
+    return render(
+        request,
+        "distretto/accessibility.html",
+        {"statement_date": ACCESSIBILITY_STATEMENT_DATE},
+    )
+
+
+@require_safe
+def privacy(request):
+    return render(request, "distretto/privacy.html")
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        # Personal and back-office pages, in both languages.
+        *(
+            f"Disallow: {prefix}{section}"
+            for prefix in ("/", "/en/")
+            for section in ("admin/", "account/", "area-partner/")
+        ),
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
+
+
+@requires_csrf_token
+def server_error(request):
+    # Rendered without the request: no context processors, no database, nothing that can fail
+    # again while the site is already failing.
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @never_cache

@@ -1,7 +1,20 @@
 """The user's own pages under /account/ that allauth does not provide (profile, my data)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from partners import account_views
 
 app_name = "account"
 
-urlpatterns = []
+urlpatterns = [
+    path("profilo/", account_views.profile, name="profile"),
+    path("affiliazione/", account_views.affiliation_request, name="affiliation-request"),
+    path(
+        "affiliazione/<int:pk>/termina/",
+        account_views.affiliation_end,
+        name="affiliation-end",
+    ),
+    path("dati/esporta/", account_views.data_export, name="data-export"),
+    path("elimina/", account_views.account_delete, name="account-delete"),
+    path("invito/<str:token>/", account_views.invitation_accept, name="invitation-accept"),
+]

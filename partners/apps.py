@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Organisations")
+
+    def ready(self):
+        from allauth.account.decorators import secure_admin_login
+        from django.contrib import admin
+
+        from partners import admin_invitations, signals  # noqa: F401  (registration)
+
+        # One login for everyone: the admin's own form would bypass allauth's rate limits.
+        admin.site.login = secure_admin_login(admin.site.login)

@@ -388,3 +388,63 @@ class MembershipApplication(models.Model):
 
     def __str__(self):
         return self.organization_name
+
+
+class ReferentInvitationQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Invitations that can still be accepted: not used and not expired."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class ReferentInvitation(models.Model):
+    """The coordinator's invitation to become referent of an organisation.
+
+    The e-mail carries a link with the token; the invitation is accepted when the invitee
+    signs up or signs in with the invited address (see partners.actions.invitation_accept).
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="referent_invitations",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("email address"))
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    objects = ReferentInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referent invitation")
+        verbose_name_plural = _("referent invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email", "accepted_at"])]
+
+    def __str__(self):
+        return f"{self.email} — {self.organization}"
+
+    def is_expired(self, now=None):
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_accepted(self):
+        return self.accepted_at is not None

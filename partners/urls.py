@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "partners"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.organization_list, name="organization-list"),
+    path("<slug:slug>/", views.organization_detail, name="organization-detail"),
+]

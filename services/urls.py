@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import account_views, views
 
 app_name = "services"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.service_list, name="service-list"),
+    # Fixed pages before `<slug:slug>/`; their slugs are reserved (services/slugs.py).
+    path("mie-richieste/", account_views.my_requests, name="my-requests"),
+    path("salvati/", account_views.saved_list, name="saved-list"),
+    path("<slug:slug>/", views.service_detail, name="service-detail"),
+    path("<slug:slug>/richiesta/", account_views.service_request, name="service-request"),
+    path("<slug:slug>/salva/", account_views.service_save, name="service-save"),
+    path("<slug:slug>/rimuovi/", account_views.service_unsave, name="service-unsave"),
+]

@@ -1,0 +1,128 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from .models import Agreement, Signature
+
+PAGE_SIZE = 20
+
+
+@require_safe
+def agreement_list(request):
+    agreements = (
+        Agreement.objects.public()
+        .annotate(
+            signatory_count=Count("signatures", filter=Q(signatures__withdrawn_on__isnull=True))
+        )
+        .defer("summary")
+        .order_by("-signed_on", "-pk")
+    )
+    paginator = Paginator(agreements, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {"page_obj": page_obj, "agreements": page_obj.object_list},
+    )
+
+
+def agreement_chain(agreement):
+    """The public agreements before and after this one, oldest first, in one query.
+
+    The whole table is small (a few agreements a year), so it is read once and walked in
+    Python rather than one query per link. Private links are skipped, not followed: the chain
+    continues through them.
+    """
+    rows = {
+        row["pk"]: row
+        for row in Agreement.objects.values(
+            "pk",
+            "predecessor_id",
+            "is_public",
+            "title",
+            "slug",
+            "signed_on",
+            "signed_on_precision",
+            "kind",
+        )
+    }
+    successor_of = {row["predecessor_id"]: pk for pk, row in rows.items() if row["predecessor_id"]}
+    before, seen = [], {agreement.pk}
+    pk = rows[agreement.pk]["predecessor_id"] if agreement.pk in rows else None
+    while pk is not None and pk not in seen:
+        seen.add(pk)
+        before.append(rows[pk])
+        pk = rows[pk]["predecessor_id"]
+    after = []
+    pk = successor_of.get(agreement.pk)
+    while pk is not None and pk not in seen:
+        seen.add(pk)
+        after.append(rows[pk])
+        pk = successor_of.get(pk)
+    kinds = dict(Agreement.Kind.choices)
+    chain = [*reversed(before), None, *after]
+    result = []
+    for row in chain:
+        if row is None:
+            result.append({"current": True, "agreement": agreement})
+        elif row["is_public"]:
+            result.append({**row, "kind_label": kinds.get(row["kind"], ""), "current": False})
+    return result
+
+
+@require_safe
+def agreement_detail(request, slug):
+    agreement = get_object_or_404(Agreement.objects.public(), slug=slug)
+    signatures = list(
+        Signature.objects.filter(agreement=agreement)
+        .select_related("organization")
+        .only(
+            "signed_on",
+            "withdrawn_on",
+            "organization__name",
+            "organization__slug",
+            "organization__membership_status",
+        )
+        .order_by("signed_on", "organization__name")
+    )
+    chain = agreement_chain(agreement)
+    previous = next(
+        (link for link, following in zip(chain, chain[1:], strict=False) if following["current"]),
+        None,
+    )
+    following = next(
+        (link for preceding, link in zip(chain, chain[1:], strict=False) if preceding["current"]),
+        None,
+    )
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "signatures": signatures,
+            "chain": chain if len(chain) > 1 else [],
+            "previous_agreement": previous,
+            "next_agreement": following,
+            "document_available": bool(agreement.document and agreement.document_is_public),
+        },
+    )
+
+
+@require_safe
+def agreement_document(request, slug):
+    """The signed PDF, only while both the agreement and its document are public."""
+    agreement = get_object_or_404(
+        Agreement.objects.public().filter(document_is_public=True).exclude(document=""),
+        slug=slug,
+    )
+    try:
+        handle = agreement.document.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The document file is missing.") from None
+    return FileResponse(
+        handle,
+        content_type="application/pdf",
+        filename=f"{agreement.slug}.pdf",
+    )

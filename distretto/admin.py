@@ -1,0 +1,31 @@
+"""The coordinator's back office: site titles and the "needs attention" dashboard.
+
+The default ``admin.site`` is kept (every app registers on it); its home page gets the
+dashboard counts through a thin wrapper around the stock index view, and the
+``templates/admin/index.html`` override shows them.
+"""
+
+from functools import wraps
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from distretto.dashboard import attention_items
+
+admin.site.site_header = _("Distretto Family Audit — coordinamento")
+admin.site.site_title = _("Distretto Family Audit — coordinamento")
+admin.site.index_title = _("Back office")
+
+_stock_index = admin.site.index
+
+
+@wraps(_stock_index)
+def index_with_dashboard(request, extra_context=None):
+    context = {"attention_items": attention_items(request.user)}
+    context.update(extra_context or {})
+    return _stock_index(request, extra_context=context)
+
+
+# An instance attribute wins over the class method: AdminSite.get_urls() routes
+# "admin:index" to ``self.index``, read when the root URLconf is first loaded.
+admin.site.index = index_with_dashboard

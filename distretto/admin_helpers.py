@@ -1,0 +1,64 @@
+"""Glue between the admin and the ``<app>/actions.py`` write layer.
+
+Admin actions (offered both on the change list and on the change form) call the
+action functions one object at a time, and tell the coordinator how many rows changed
+and which ones were skipped, and why.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+MAX_REPORTED_ERRORS = 5
+
+# State changes are offered on the list (many rows) and on each object's own page.
+EVERYWHERE = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+
+
+def run_action(
+    modeladmin: admin.ModelAdmin,
+    request,
+    queryset,
+    *,
+    action: Callable,
+    argument: str,
+    done: Callable[[int], str],
+) -> int:
+    """Call ``action(<argument>=obj, actor=request.user)`` for each selected object."""
+    changed = 0
+    errors: list[str] = []
+    for obj in queryset:
+        try:
+            action(**{argument: obj}, actor=request.user)
+        except ValidationError as error:
+            errors.extend(error.messages)
+        else:
+            changed += 1
+    modeladmin.message_user(
+        request, done(changed), messages.SUCCESS if changed else messages.WARNING
+    )
+    if errors:
+        shown = errors[:MAX_REPORTED_ERRORS]
+        if len(errors) > MAX_REPORTED_ERRORS:
+            shown.append("…")
+        modeladmin.message_user(request, " ".join(shown), messages.WARNING)
+    return changed
+
+
+def related_count(model, link: str, **filters):
+    """A per-row count of ``model`` rows whose ``link`` points at the row, as a subquery.
+
+    Unlike ``Count()`` it stays right when a search or filter joins another table, and
+    it costs no extra query per row.
+    """
+    counted = (
+        model.objects.filter(**{link: OuterRef("pk")}, **filters)
+        .order_by()
+        .values(link)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -1,0 +1,124 @@
+"""Checks for files people upload: images are judged by their content, never by their name.
+
+A browser-supplied name or content type proves nothing, so an upload is opened with Pillow,
+must be one of a few web formats, must fit the size limit, and is stored under a random
+name with the extension of what it really is (an HTML page renamed `.jpg` stays out).
+"""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+# Pillow's format name -> the extension the stored file gets.
+ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Bigger pictures are never needed on the site and cost memory to decode.
+MAX_IMAGE_SIDE = 8000
+
+
+def image_size_limit() -> int:
+    return settings.MAX_IMAGE_UPLOAD_BYTES
+
+
+def validate_image_upload(uploaded) -> str:
+    """Check an uploaded file is a real JPEG, PNG or WebP image within the size limit.
+
+    Returns the extension the file should be stored with; raises ValidationError with a
+    message that says what to do otherwise. Leaves the file's read position at the start.
+    """
+    from PIL import Image
+
+    limit = image_size_limit()
+    if uploaded.size is not None and uploaded.size > limit:
+        raise ValidationError(
+            _("The image is %(size)s: the limit is %(limit)s. Upload a smaller image."),
+            code="image_too_large",
+            params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+        )
+    if uploaded.size == 0:
+        raise ValidationError(_("The file is empty."), code="image_empty")
+
+    not_an_image = ValidationError(
+        _(
+            "The file is not an image in JPEG, PNG or WebP format, or it is damaged. "
+            "Choose a photo or picture saved in one of these formats."
+        ),
+        code="image_invalid",
+    )
+    try:
+        uploaded.seek(0)
+        with Image.open(uploaded) as image:
+            image_format = image.format
+            width, height = image.size
+            # verify() must follow open() directly; it reads the whole file's structure.
+            image.verify()
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            _("The image is too large in pixels. Resize it and try again."),
+            code="image_too_many_pixels",
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for bad files
+        raise not_an_image from exc
+    finally:
+        uploaded.seek(0)
+
+    if image_format not in ALLOWED_IMAGE_FORMATS:
+        raise not_an_image
+    if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE:
+        raise ValidationError(
+            _("The image is %(width)s×%(height)s pixels: each side must be at most %(max)s."),
+            code="image_too_many_pixels",
+            params={"width": width, "height": height, "max": MAX_IMAGE_SIDE},
+        )
+    return ALLOWED_IMAGE_FORMATS[image_format]
+
+
+def random_image_name(extension: str) -> str:
+    """A stored name that reveals nothing about the uploader's file and cannot collide."""
+    return f"{uuid.uuid4().hex}.{extension}"
+
+
+def _format_image_help_text() -> str:
+    return _("JPEG, PNG or WebP, up to %(limit)s.") % {"limit": filesizeformat(image_size_limit())}
+
+
+# Evaluated when rendered, so it follows the visitor's language and the current setting.
+_image_help_text = lazy(_format_image_help_text, str)
+
+
+class ImageUploadField(forms.ImageField):
+    """An image form field that checks content, format and size and renames the file."""
+
+    default_error_messages = {
+        "invalid_image": _(
+            "The file is not an image in JPEG, PNG or WebP format, or it is damaged. "
+            "Choose a photo or picture saved in one of these formats."
+        ),
+    }
+    # The stored name is ours (see to_python), so the uploaded name's extension is moot.
+    default_validators = []
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _image_help_text())
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        if data in self.empty_values:
+            return None
+        # Size and format first: Django's own check would read an oversized file in full.
+        extension = validate_image_upload(data)
+        uploaded = super().to_python(data)
+        if uploaded is None:
+            return None
+        uploaded.name = random_image_name(extension)
+        return uploaded
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput):
+            attrs["accept"] = "image/jpeg,image/png,image/webp"
+        return attrs

@@ -1,0 +1,850 @@
+"""Writes on organisations and their membership: each one atomic and recorded in the admin log.
+
+The coordinator's back office calls these; so may views and management commands. They
+check the state they start from and raise ``ValidationError`` with a clear message when a
+change makes no sense (e.g. suspending an organisation that is not active).
+"""
+
+import datetime
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from partners.models import (
+    Affiliation,
+    EmailDomain,
+    MembershipApplication,
+    Organization,
+    ReferentInvitation,
+)
+
+
+def _log_change(actor: AbstractBaseUser | None, obj, message: str, *, flag: int = CHANGE) -> None:
+    """Leave an entry in the object's admin history, so the coordinator sees who did what."""
+    if actor is None or not actor.pk:
+        return
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=[obj],
+        action_flag=flag,
+        change_message=message,
+        single_object=True,
+    )
+
+
+def _end_current_affiliations(organization: Organization) -> int:
+    """People stop belonging to an organisation that leaves or is suspended from the district."""
+    return Affiliation.objects.filter(
+        organization=organization, status=Affiliation.Status.ACTIVE
+    ).update(status=Affiliation.Status.ENDED, ended_at=timezone.now())
+
+
+@transaction.atomic
+def organization_activate(
+    *, organization: Organization, actor: AbstractBaseUser | None
+) -> Organization:
+    """Make an applicant, suspended or withdrawn organisation an active member."""
+    if organization.membership_status == Organization.MembershipStatus.ACTIVE:
+        raise ValidationError(_("%(name)s is already active.") % {"name": organization.name})
+    organization.membership_status = Organization.MembershipStatus.ACTIVE
+    if organization.joined_on is None:
+        organization.joined_on = timezone.localdate()
+    organization.left_on = None
+    organization.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
+    _log_change(actor, organization, _("Membership activated."))
+    return organization
+
+
+@transaction.atomic
+def organization_suspend(
+    *, organization: Organization, actor: AbstractBaseUser | None
+) -> Organization:
+    """Suspend an active member: it stays listed, its people lose their affiliation."""
+    if organization.membership_status != Organization.MembershipStatus.ACTIVE:
+        raise ValidationError(
+            _("Only an active organisation can be suspended: %(name)s is not active.")
+            % {"name": organization.name}
+        )
+    organization.membership_status = Organization.MembershipStatus.SUSPENDED
+    organization.save(update_fields=["membership_status", "updated_at"])
+    ended = _end_current_affiliations(organization)
+    _log_change(
+        actor,
+        organization,
+        _("Membership suspended; %(count)d affiliations ended.") % {"count": ended},
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_withdraw(
+    *,
+    organization: Organization,
+    actor: AbstractBaseUser | None,
+    left_on: datetime.date | None = None,
+) -> Organization:
+    """Record that an active or suspended member has left the district."""
+    if organization.membership_status not in (
+        Organization.MembershipStatus.ACTIVE,
+        Organization.MembershipStatus.SUSPENDED,
+    ):
+        raise ValidationError(
+            _("Only an active or suspended organisation can withdraw: %(name)s is not a member.")
+            % {"name": organization.name}
+        )
+    left_on = left_on or timezone.localdate()
+    if organization.joined_on and left_on < organization.joined_on:
+        raise ValidationError(
+            _("%(name)s cannot leave before the date it joined (%(joined)s).")
+            % {"name": organization.name, "joined": organization.joined_on.isoformat()}
+        )
+    organization.membership_status = Organization.MembershipStatus.WITHDRAWN
+    organization.left_on = left_on
+    organization.save(update_fields=["membership_status", "left_on", "updated_at"])
+    ended = _end_current_affiliations(organization)
+    _log_change(
+        actor,
+        organization,
+        _("Membership withdrawn; %(count)d affiliations ended.") % {"count": ended},
+    )
+    return organization
+
+
+def _unique_organization_slug(name: str) -> str:
+    base = slugify(name)[:190] or "organizzazione"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_submitted(application: MembershipApplication) -> None:
+    if application.status != MembershipApplication.Status.SUBMITTED:
+        raise ValidationError(
+            _("The application of %(name)s has already been reviewed.")
+            % {"name": application.organization_name}
+        )
+
+
+@transaction.atomic
+def membership_application_approve(
+    *,
+    application: MembershipApplication,
+    actor: AbstractBaseUser | None,
+    notes: str = "",
+) -> Organization:
+    """Accept an application: the organisation becomes an active member from today.
+
+    An organisation already on file under the same name (e.g. one that withdrew and asks
+    to come back) is re-activated rather than duplicated.
+    """
+    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    _check_submitted(application)
+    organization = Organization.objects.filter(
+        name__iexact=application.organization_name.strip()
+    ).first()
+    if organization is None:
+        organization = Organization.objects.create(
+            name=application.organization_name.strip(),
+            slug=_unique_organization_slug(application.organization_name),
+            kind=application.kind,
+            contact_email=application.contact_email,
+            membership_status=Organization.MembershipStatus.ACTIVE,
+            joined_on=timezone.localdate(),
+        )
+        _log_change(actor, organization, _("Created from a membership application."), flag=ADDITION)
+    elif organization.membership_status != Organization.MembershipStatus.ACTIVE:
+        organization_activate(organization=organization, actor=actor)
+    application.status = MembershipApplication.Status.APPROVED
+    application.organization = organization
+    application.reviewed_at = timezone.now()
+    application.reviewed_by = actor
+    if notes:
+        application.review_notes = notes
+    application.save(
+        update_fields=["status", "organization", "reviewed_at", "reviewed_by", "review_notes"]
+    )
+    _log_change(actor, application, _("Application approved."))
+    return organization
+
+
+@transaction.atomic
+def membership_application_reject(
+    *,
+    application: MembershipApplication,
+    actor: AbstractBaseUser | None,
+    notes: str = "",
+) -> MembershipApplication:
+    """Turn an application down; the notes say why, for the record."""
+    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    _check_submitted(application)
+    application.status = MembershipApplication.Status.REJECTED
+    application.reviewed_at = timezone.now()
+    application.reviewed_by = actor
+    if notes:
+        application.review_notes = notes
+    application.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_notes"])
+    _log_change(actor, application, _("Application rejected."))
+    return application
+
+
+def _check_may_manage_people(organization: Organization, actor: AbstractBaseUser | None) -> None:
+    """Only a current referent of the organisation, or the coordinator, changes its roles."""
+    if actor is None or not _may_review(actor, organization):
+        raise PermissionDenied(_("Only the organisation's referents can change its referents."))
+
+
+@transaction.atomic
+def referent_promote(*, affiliation: Affiliation, actor: AbstractBaseUser | None) -> Affiliation:
+    """Make a verified employee a referent of the same organisation."""
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .select_related("organization", "user")
+        .get(pk=affiliation.pk)
+    )
+    _check_may_manage_people(affiliation.organization, actor)
+    if affiliation.status != Affiliation.Status.ACTIVE or not affiliation.user.is_active:
+        raise ValidationError(
+            _("Only a verified employee can become a referent: approve the affiliation first.")
+        )
+    if affiliation.role == Affiliation.Role.REFERENT:
+        raise ValidationError(
+            _("%(person)s is already a referent of %(organization)s.")
+            % {"person": affiliation.user.email, "organization": affiliation.organization.name}
+        )
+    affiliation.role = Affiliation.Role.REFERENT
+    affiliation.save(update_fields=["role"])
+    _log_change(actor, affiliation, _("Promoted to referent."))
+    return affiliation
+
+
+@transaction.atomic
+def referent_demote(*, affiliation: Affiliation, actor: AbstractBaseUser | None) -> Affiliation:
+    """Make a referent an employee again; an organisation always keeps one referent."""
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .select_related("organization", "user")
+        .get(pk=affiliation.pk)
+    )
+    _check_may_manage_people(affiliation.organization, actor)
+    if affiliation.status != Affiliation.Status.ACTIVE or (
+        affiliation.role != Affiliation.Role.REFERENT
+    ):
+        raise ValidationError(
+            _("%(person)s is not a referent of %(organization)s.")
+            % {"person": affiliation.user.email, "organization": affiliation.organization.name}
+        )
+    # Lock every referent of the organisation, so two referents demoting each other at the
+    # same moment cannot leave it with none.
+    referents = list(
+        Affiliation.objects.referents()
+        .select_for_update()
+        .filter(organization=affiliation.organization)
+        .values_list("pk", flat=True)
+    )
+    if len(referents) <= 1:
+        raise ValidationError(
+            _(
+                "%(person)s is the only referent of %(organization)s: promote someone else "
+                "before removing this role."
+            )
+            % {"person": affiliation.user.email, "organization": affiliation.organization.name}
+        )
+    affiliation.role = Affiliation.Role.EMPLOYEE
+    affiliation.save(update_fields=["role"])
+    _log_change(actor, affiliation, _("Referent role removed."))
+    return affiliation
+
+
+# --- People and their affiliations (accounts, invitations, personal data) -------------------
+
+INVITATION_VALID_DAYS = 14
+
+
+def _send_mail(template: str, recipients: list[str], context: dict) -> None:
+    """Send ``templates/email/<template>_subject.txt`` and ``_message.txt`` to the recipients."""
+    recipients = [address for address in recipients if address]
+    if not recipients:
+        return
+    context = {"SITE_URL": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
+    body = render_to_string(f"email/{template}_message.txt", context)
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    send_mail(f"{prefix}{subject}", body, None, recipients)
+
+
+def _absolute_url(name: str, **kwargs) -> str:
+    return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
+
+
+def _email_domain(email: str) -> str:
+    return email.rpartition("@")[2].strip().lower()
+
+
+def _is_coordinator(user) -> bool:
+    from partners.access import is_coordinator
+
+    return is_coordinator(user)
+
+
+def _may_review(actor, organization: Organization) -> bool:
+    """Referents of the organisation review its people; the coordinator may step in."""
+    from partners.access import is_referent_of
+
+    return is_referent_of(actor, organization) or _is_coordinator(actor)
+
+
+def _open_affiliation(user, organization: Organization) -> Affiliation | None:
+    return (
+        Affiliation.objects.select_for_update()
+        .filter(
+            user=user,
+            organization=organization,
+            status__in=[Affiliation.Status.PENDING, Affiliation.Status.ACTIVE],
+        )
+        .first()
+    )
+
+
+def _verified_emails(user) -> set[str]:
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+
+
+@transaction.atomic
+def affiliation_from_verified_email(
+    *, email_address: EmailAddress, actor: AbstractBaseUser | None = None
+) -> Affiliation | None:
+    """A verified work address makes its owner an employee of the domain's organisation.
+
+    Only active members count. A pending request with that organisation is approved by the
+    verification; an existing active affiliation (employee or referent) is left as it is.
+    Returns the affiliation, or None when the domain belongs to no active organisation.
+    """
+    if not email_address.verified:
+        return None
+    email_domain = (
+        EmailDomain.objects.select_related("organization")
+        .filter(
+            domain=_email_domain(email_address.email),
+            organization__membership_status=Organization.MembershipStatus.ACTIVE,
+        )
+        .first()
+    )
+    if email_domain is None:
+        return None
+    user, organization = email_address.user, email_domain.organization
+    actor = actor or user
+    now = timezone.now()
+    affiliation = _open_affiliation(user, organization)
+    if affiliation is None:
+        affiliation = Affiliation.objects.create(
+            user=user,
+            organization=organization,
+            role=Affiliation.Role.EMPLOYEE,
+            status=Affiliation.Status.ACTIVE,
+            verified_via=Affiliation.VerifiedVia.EMAIL_DOMAIN,
+            verified_at=now,
+        )
+        _log_change(
+            actor,
+            affiliation,
+            _("Verified employee through the work address %(email)s.")
+            % {"email": email_address.email},
+            flag=ADDITION,
+        )
+    elif affiliation.status == Affiliation.Status.PENDING:
+        affiliation.status = Affiliation.Status.ACTIVE
+        affiliation.verified_via = Affiliation.VerifiedVia.EMAIL_DOMAIN
+        affiliation.verified_at = now
+        affiliation.save(update_fields=["status", "verified_via", "verified_at"])
+        _log_change(
+            actor,
+            affiliation,
+            _("Request approved by verifying the work address %(email)s.")
+            % {"email": email_address.email},
+        )
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_end_for_removed_email(
+    *, user: AbstractBaseUser, email: str, actor: AbstractBaseUser | None = None
+) -> int:
+    """A person who removes their work address stops being an employee through it.
+
+    Ends the affiliations that were verified by that address's domain, unless another
+    verified address of the person still belongs to the same organisation. Affiliations
+    approved by a referent or by invitation do not depend on an address and stay.
+    """
+    domain = _email_domain(email)
+    organization_ids = list(
+        EmailDomain.objects.filter(domain=domain).values_list("organization_id", flat=True)
+    )
+    if not organization_ids:
+        return 0
+    remaining_domains = {
+        _email_domain(address) for address in _verified_emails(user) if address != email.lower()
+    }
+    still_covered = set(
+        EmailDomain.objects.filter(
+            organization_id__in=organization_ids, domain__in=remaining_domains
+        ).values_list("organization_id", flat=True)
+    )
+    ended = 0
+    for affiliation in Affiliation.objects.select_for_update().filter(
+        user=user,
+        organization_id__in=set(organization_ids) - still_covered,
+        status=Affiliation.Status.ACTIVE,
+        verified_via=Affiliation.VerifiedVia.EMAIL_DOMAIN,
+    ):
+        affiliation.status = Affiliation.Status.ENDED
+        affiliation.ended_at = timezone.now()
+        affiliation.save(update_fields=["status", "ended_at"])
+        _log_change(
+            actor or user,
+            affiliation,
+            _("Ended: the work address %(email)s was removed.") % {"email": email},
+        )
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def affiliation_request(
+    *, organization: Organization, actor: AbstractBaseUser, message: str = ""
+) -> Affiliation:
+    """A person whose address is not on the organisation's domains asks to join it.
+
+    The organisation's referents are told by e-mail and decide in the partner area.
+    """
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not organization.is_active:
+        raise ValidationError(
+            _("%(name)s is not an active member of the District: it cannot accept requests.")
+            % {"name": organization.name}
+        )
+    existing = _open_affiliation(actor, organization)
+    if existing is not None:
+        if existing.status == Affiliation.Status.PENDING:
+            raise ValidationError(
+                _("You have already asked to join %(name)s: the request is awaiting approval.")
+                % {"name": organization.name}
+            )
+        raise ValidationError(_("You already belong to %(name)s.") % {"name": organization.name})
+    message = message.strip()
+    if len(message) > 1000:
+        raise ValidationError(_("The message can be at most 1000 characters long."))
+    affiliation = Affiliation.objects.create(
+        user=actor,
+        organization=organization,
+        role=Affiliation.Role.EMPLOYEE,
+        status=Affiliation.Status.PENDING,
+        request_message=message,
+    )
+    _log_change(actor, affiliation, _("Affiliation requested."), flag=ADDITION)
+    referents = (
+        get_user_model()
+        .objects.filter(
+            affiliations__organization=organization,
+            affiliations__role=Affiliation.Role.REFERENT,
+            affiliations__status=Affiliation.Status.ACTIVE,
+            is_active=True,
+        )
+        .distinct()
+    )
+    _send_mail(
+        "affiliation_requested",
+        [referent.email for referent in referents],
+        {
+            "affiliation": affiliation,
+            "organization": organization,
+            "requester": actor,
+            "review_url": _absolute_url("area:member-list"),
+        },
+    )
+    return affiliation
+
+
+def _locked_affiliation(affiliation: Affiliation) -> Affiliation:
+    return (
+        Affiliation.objects.select_for_update()
+        .select_related("organization", "user")
+        .get(pk=affiliation.pk)
+    )
+
+
+@transaction.atomic
+def affiliation_approve(*, affiliation: Affiliation, actor: AbstractBaseUser) -> Affiliation:
+    """A referent of the organisation (or the coordinator) accepts a pending request."""
+    affiliation = _locked_affiliation(affiliation)
+    organization = affiliation.organization
+    if not _may_review(actor, organization):
+        raise PermissionDenied(_("Only the organisation's referents can approve its requests."))
+    if affiliation.status != Affiliation.Status.PENDING:
+        raise ValidationError(_("This request has already been handled."))
+    if not organization.is_active:
+        raise ValidationError(
+            _("%(name)s is not an active member of the District.") % {"name": organization.name}
+        )
+    from partners.access import is_referent_of
+
+    affiliation.status = Affiliation.Status.ACTIVE
+    affiliation.verified_via = (
+        Affiliation.VerifiedVia.REFERENT_APPROVAL
+        if is_referent_of(actor, organization)
+        else Affiliation.VerifiedVia.COORDINATOR
+    )
+    affiliation.verified_at = timezone.now()
+    affiliation.verified_by = actor
+    affiliation.save(update_fields=["status", "verified_via", "verified_at", "verified_by"])
+    _log_change(actor, affiliation, _("Affiliation request approved."))
+    _send_mail(
+        "affiliation_approved",
+        [affiliation.user.email],
+        {"affiliation": affiliation, "organization": organization},
+    )
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_reject(
+    *, affiliation: Affiliation, actor: AbstractBaseUser, reason: str = ""
+) -> Affiliation:
+    """A referent of the organisation (or the coordinator) turns a pending request down."""
+    affiliation = _locked_affiliation(affiliation)
+    organization = affiliation.organization
+    if not _may_review(actor, organization):
+        raise PermissionDenied(_("Only the organisation's referents can reject its requests."))
+    if affiliation.status != Affiliation.Status.PENDING:
+        raise ValidationError(_("This request has already been handled."))
+    reason = reason.strip()
+    if len(reason) > 1000:
+        raise ValidationError(_("The reason can be at most 1000 characters long."))
+    affiliation.status = Affiliation.Status.REJECTED
+    affiliation.verified_by = actor
+    affiliation.ended_at = timezone.now()
+    affiliation.save(update_fields=["status", "verified_by", "ended_at"])
+    _log_change(actor, affiliation, _("Affiliation request rejected."))
+    _send_mail(
+        "affiliation_rejected",
+        [affiliation.user.email],
+        {"affiliation": affiliation, "organization": organization, "reason": reason},
+    )
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_end(
+    *, affiliation: Affiliation, actor: AbstractBaseUser, reason: str = ""
+) -> Affiliation:
+    """End an active affiliation or withdraw a pending request.
+
+    The person themselves, a referent of the organisation or the coordinator may do it;
+    the person is told by e-mail when somebody else did.
+    """
+    affiliation = _locked_affiliation(affiliation)
+    is_own = actor.is_authenticated and actor.pk == affiliation.user_id
+    if not is_own and not _may_review(actor, affiliation.organization):
+        raise PermissionDenied(_("You cannot end this affiliation."))
+    if affiliation.status not in (Affiliation.Status.PENDING, Affiliation.Status.ACTIVE):
+        raise ValidationError(_("This affiliation has already ended."))
+    affiliation.status = Affiliation.Status.ENDED
+    affiliation.ended_at = timezone.now()
+    affiliation.save(update_fields=["status", "ended_at"])
+    _log_change(actor, affiliation, _("Affiliation ended."))
+    if not is_own:
+        _send_mail(
+            "affiliation_ended",
+            [affiliation.user.email],
+            {
+                "affiliation": affiliation,
+                "organization": affiliation.organization,
+                "reason": reason.strip(),
+            },
+        )
+    return affiliation
+
+
+def referent_invitation_validate(*, organization: Organization, email: str) -> str:
+    """Check an invitation makes sense; return the address, normalised.
+
+    The admin's form calls this too, so the coordinator sees the reason next to the field.
+    """
+    if not organization.is_active:
+        raise ValidationError(
+            _("%(name)s is not an active member of the District: activate it first.")
+            % {"name": organization.name}
+        )
+    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    if (
+        Affiliation.objects.referents()
+        .filter(
+            organization=organization,
+            user__emailaddress__email__iexact=email,
+            user__emailaddress__verified=True,
+        )
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(email)s is already a referent of %(name)s.")
+            % {"email": email, "name": organization.name}
+        )
+    return email
+
+
+@transaction.atomic
+def referent_invite(
+    *, organization: Organization, email: str, actor: AbstractBaseUser
+) -> ReferentInvitation:
+    """The coordinator invites someone to be referent of an active organisation.
+
+    Inviting the same address again for the same organisation replaces the earlier
+    invitation (its link stops working), so a lost e-mail is simply sent again.
+    """
+    if not _is_coordinator(actor):
+        raise PermissionDenied(_("Only the coordinator can invite referents."))
+    email = referent_invitation_validate(organization=organization, email=email)
+    now = timezone.now()
+    ReferentInvitation.objects.open(now).filter(
+        organization=organization, email__iexact=email
+    ).update(expires_at=now)
+    invitation = ReferentInvitation.objects.create(
+        organization=organization,
+        email=email,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
+    )
+    _log_change(
+        actor,
+        organization,
+        _("Invited %(email)s to be referent.") % {"email": email},
+    )
+    _send_mail(
+        "referent_invitation",
+        [email],
+        {
+            "invitation": invitation,
+            "organization": organization,
+            "accept_url": _absolute_url("account:invitation-accept", token=invitation.token),
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, invitation: ReferentInvitation, actor: AbstractBaseUser
+) -> ReferentInvitation:
+    """The coordinator withdraws an invitation that has not been used: its link stops working."""
+    if not _is_coordinator(actor):
+        raise PermissionDenied(_("Only the coordinator can revoke invitations."))
+    invitation = ReferentInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_accepted:
+        raise ValidationError(
+            _("The invitation to %(email)s has already been accepted.")
+            % {"email": invitation.email}
+        )
+    if invitation.is_expired():
+        raise ValidationError(
+            _("The invitation to %(email)s has already expired.") % {"email": invitation.email}
+        )
+    invitation.expires_at = timezone.now()
+    invitation.save(update_fields=["expires_at"])
+    _log_change(actor, invitation, _("Invitation revoked."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: ReferentInvitation, actor: AbstractBaseUser) -> Affiliation:
+    """The invitee, holding a verified copy of the invited address, becomes referent."""
+    invitation = (
+        ReferentInvitation.objects.select_for_update()
+        .select_related("organization")
+        .get(pk=invitation.pk)
+    )
+    if invitation.is_accepted:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.is_expired():
+        raise ValidationError(_("This invitation has expired: ask the coordinator for a new one."))
+    if not actor.is_authenticated or invitation.email.lower() not in _verified_emails(actor):
+        raise PermissionDenied(
+            _("This invitation was sent to %(email)s: sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    organization = invitation.organization
+    if not organization.is_active:
+        raise ValidationError(
+            _("%(name)s is no longer an active member of the District.")
+            % {"name": organization.name}
+        )
+    now = timezone.now()
+    affiliation = _open_affiliation(actor, organization)
+    if affiliation is None:
+        affiliation = Affiliation(user=actor, organization=organization)
+    affiliation.role = Affiliation.Role.REFERENT
+    affiliation.status = Affiliation.Status.ACTIVE
+    affiliation.verified_via = Affiliation.VerifiedVia.INVITATION
+    affiliation.verified_at = now
+    affiliation.verified_by = invitation.invited_by
+    affiliation.save()
+    invitation.accepted_at = now
+    invitation.accepted_by = actor
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _log_change(actor, affiliation, _("Referent by invitation."))
+    return affiliation
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def user_export_data(*, user: AbstractBaseUser) -> dict:
+    """Everything the portal stores about a person, as plain JSON-ready data."""
+    affiliations = user.affiliations.select_related("organization").order_by("created_at")
+    service_requests = user.service_requests.select_related(
+        "service", "service__provider", "requester_organization"
+    ).order_by("created_at")
+    saved_services = user.saved_services.select_related("service").order_by("saved_at")
+    addresses = EmailAddress.objects.filter(user=user).order_by("email")
+    invitations = ReferentInvitation.objects.filter(
+        email__in=[address.email for address in addresses]
+    ).select_related("organization")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "user": {
+            "id": user.pk,
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "is_active": user.is_active,
+            "is_staff": user.is_staff,
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
+        ],
+        "affiliations": [
+            {
+                "organization": a.organization.name,
+                "organization_slug": a.organization.slug,
+                "role": a.role,
+                "status": a.status,
+                "verified_via": a.verified_via,
+                "verified_at": _iso(a.verified_at),
+                "request_message": a.request_message,
+                "created_at": _iso(a.created_at),
+                "ended_at": _iso(a.ended_at),
+            }
+            for a in affiliations
+        ],
+        "referent_invitations": [
+            {
+                "organization": i.organization.name,
+                "email": i.email,
+                "created_at": _iso(i.created_at),
+                "expires_at": _iso(i.expires_at),
+                "accepted_at": _iso(i.accepted_at),
+            }
+            for i in invitations
+        ],
+        "service_requests": [
+            {
+                "service": r.service.title,
+                "service_slug": r.service.slug,
+                "provider": r.service.provider.name,
+                "requester_organization": (
+                    r.requester_organization.name if r.requester_organization else None
+                ),
+                "kind": r.kind,
+                "message": r.message,
+                "status": r.status,
+                "answer": r.answer,
+                "answered_at": _iso(r.answered_at),
+                "created_at": _iso(r.created_at),
+            }
+            for r in service_requests
+        ],
+        "saved_services": [
+            {
+                "service": s.service.title,
+                "service_slug": s.service.slug,
+                "saved_at": _iso(s.saved_at),
+            }
+            for s in saved_services
+        ],
+    }
+
+
+@transaction.atomic
+def user_delete(*, user: AbstractBaseUser, actor: AbstractBaseUser) -> None:
+    """Delete a person's account and personal data, keeping the organisations' records.
+
+    E-mail addresses, affiliations and saved services go with the account. Requests sent
+    to providers and answers given by the person stay, with the person removed
+    (the foreign keys are SET_NULL): the provider keeps the history of its service.
+    Invitations addressed to the person's addresses are personal data and are deleted.
+    """
+    if not actor.is_authenticated or actor.pk != user.pk:
+        raise PermissionDenied(_("Only the account holder can delete their account."))
+    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    ReferentInvitation.objects.filter(email__in=addresses).delete()
+    user.delete()
+
+
+ORGANIZATION_PROFILE_FIELDS = [
+    "description",
+    "website",
+    "contact_email",
+    "contact_phone",
+    "address",
+    "area",
+]
+
+
+@transaction.atomic
+def organization_update_profile(
+    *, organization: Organization, data: dict, actor: AbstractBaseUser | None
+) -> Organization:
+    """Save a referent's changes to the organisation's public profile (and its logo)."""
+    from django.core.files.uploadedfile import UploadedFile
+
+    stored_logo = Organization.objects.filter(pk=organization.pk).values_list("logo", flat=True)
+    old_logo = stored_logo.first() or ""
+    for name in ORGANIZATION_PROFILE_FIELDS:
+        if name in data:
+            setattr(organization, name, data[name])
+    # The form gives None or the current file (keep), False (remove) or a new, checked upload.
+    logo = data.get("logo")
+    if logo is False:
+        organization.logo = ""
+    elif isinstance(logo, UploadedFile):
+        organization.logo = logo
+    organization.save()
+    if old_logo and old_logo != organization.logo.name:
+        storage = Organization._meta.get_field("logo").storage
+        transaction.on_commit(lambda: storage.delete(old_logo), robust=True)
+    _log_change(actor, organization, _("Public profile changed in the partner area."))
+    return organization

@@ -1,0 +1,507 @@
+"""Back office for the district's members: organisations, their people and applications."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from distretto.admin_helpers import EVERYWHERE, related_count, run_action
+from distretto.csv_export import csv_response, dated_filename
+from distretto.dashboard import CERTIFICATION_WARNING_DAYS, certifications_needing_attention
+from partners import actions
+from partners.models import (
+    Affiliation,
+    Certification,
+    EmailDomain,
+    MembershipApplication,
+    Organization,
+)
+
+OPEN_CERTIFICATION_STATUSES = (Certification.Status.VALID, Certification.Status.IN_PROGRESS)
+
+
+def current_certification(certifications) -> Certification | None:
+    """The latest step of an organisation's path that is still valid or under way.
+
+    Works on an already loaded list (a prefetch), so listing many organisations costs no
+    extra query per row.
+    """
+    open_steps = [c for c in certifications if c.status in OPEN_CERTIFICATION_STATUSES]
+    return max(
+        open_steps,
+        key=lambda c: (c.granted_on or c.registered_on or datetime.date.min, c.pk),
+        default=None,
+    )
+
+
+# --- Affiliations -----------------------------------------------------------------------
+
+
+class AffiliationForm(forms.ModelForm):
+    """Fills in the bookkeeping the database requires when the coordinator changes a status."""
+
+    class Meta:
+        model = Affiliation
+        # The admin passes its own field list; this is the widest one.
+        fields = (
+            "user",
+            "organization",
+            "role",
+            "status",
+            "request_message",
+            "verified_via",
+            "verified_at",
+            "verified_by",
+            "ended_at",
+        )
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == Affiliation.Status.ACTIVE:
+            if "verified_at" in self.fields and not data.get("verified_at"):
+                data["verified_at"] = timezone.now()
+            if "verified_via" in self.fields and not data.get("verified_via"):
+                data["verified_via"] = Affiliation.VerifiedVia.COORDINATOR
+        if (
+            status == Affiliation.Status.ENDED
+            and "ended_at" in self.fields
+            and not data.get("ended_at")
+        ):
+            data["ended_at"] = timezone.now()
+        return data
+
+
+def _stamp_verifier(form, user) -> None:
+    """The coordinator who activates an affiliation is the one who verified it."""
+    affiliation = form.instance
+    if (
+        "status" in form.changed_data
+        and affiliation.status == Affiliation.Status.ACTIVE
+        and affiliation.verified_by_id is None
+    ):
+        affiliation.verified_by = user
+
+
+class AffiliationInline(admin.TabularInline):
+    """Referents and pending requests only: the rows the coordinator acts on.
+
+    Verified employees can be thousands for a large member; they are in the
+    affiliations list, filtered by organisation.
+    """
+
+    model = Affiliation
+    form = AffiliationForm
+    fields = ("user", "role", "status", "verified_via", "verified_at", "ended_at")
+    autocomplete_fields = ("user",)
+    extra = 0
+    show_change_link = True
+    verbose_name = _("referent or pending affiliation")
+    verbose_name_plural = _("referents and pending affiliations")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                Q(status=Affiliation.Status.PENDING)
+                | Q(status=Affiliation.Status.ACTIVE, role=Affiliation.Role.REFERENT)
+            )
+            .select_related("user")
+        )
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(admin.ModelAdmin):
+    form = AffiliationForm
+    list_display = (
+        "user",
+        "user_email",
+        "organization",
+        "role",
+        "status",
+        "verified_via",
+        "verified_at",
+        "created_at",
+    )
+    list_filter = ("status", "role", "verified_via", "organization__membership_status")
+    list_select_related = ("user", "organization")
+    search_fields = ("user__email", "user__username", "user__last_name", "organization__name")
+    autocomplete_fields = ("user", "organization", "verified_by")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at",)
+    fieldsets = (
+        (None, {"fields": ("user", "organization", "role", "status", "request_message")}),
+        (
+            _("Verification"),
+            {"fields": ("verified_via", "verified_at", "verified_by", "created_at", "ended_at")},
+        ),
+    )
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
+
+    def save_model(self, request, obj, form, change):
+        _stamp_verifier(form, request.user)
+        super().save_model(request, obj, form, change)
+
+
+# --- Organisations ------------------------------------------------------------------------
+
+
+class EmailDomainInline(admin.TabularInline):
+    model = EmailDomain
+    extra = 0
+
+
+class CertificationInline(admin.TabularInline):
+    model = Certification
+    fields = ("phase", "status", "registered_on", "granted_on", "expires_on", "reference")
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "role",
+        "membership_status",
+        "area",
+        "joined_on",
+        "left_on",
+        "domain_list",
+        "current_phase",
+        "people",
+    )
+    list_filter = ("membership_status", "role", "kind", "headcount_band", "area")
+    search_fields = ("name", "short_name", "email_domains__domain", "area")
+    date_hierarchy = "joined_on"
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (EmailDomainInline, CertificationInline, AffiliationInline)
+    actions = ("activate", "suspend", "withdraw", "export_csv")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "slug",
+                    "kind",
+                    "role",
+                    "headcount_band",
+                    "description",
+                    "logo",
+                )
+            },
+        ),
+        (
+            _("Contacts and location"),
+            {
+                "fields": (
+                    "website",
+                    "contact_email",
+                    "contact_phone",
+                    "address",
+                    "area",
+                    ("latitude", "longitude"),
+                )
+            },
+        ),
+        (
+            _("Membership"),
+            {
+                "fields": ("membership_status", "joined_on", "left_on"),
+                "description": _(
+                    "To activate, suspend or withdraw a member use the actions: they also "
+                    "end the affiliations of its people and keep a record."
+                ),
+            },
+        ),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("email_domains", "certifications")
+            .annotate(
+                active_people=related_count(
+                    Affiliation, "organization", status=Affiliation.Status.ACTIVE
+                )
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["created_at", "updated_at"]
+        if obj is not None:
+            # Status changes go through the actions, which keep affiliations consistent.
+            readonly.append("membership_status")
+        return readonly
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Affiliation:
+            for inline_form in formset.forms:
+                _stamp_verifier(inline_form, request.user)
+        super().save_formset(request, form, formset, change)
+
+    @admin.display(description=_("e-mail domains"))
+    def domain_list(self, obj):
+        return ", ".join(domain.domain for domain in obj.email_domains.all())
+
+    @admin.display(description=_("certification"))
+    def current_phase(self, obj):
+        certification = current_certification(obj.certifications.all())
+        return certification.get_phase_display() if certification else ""
+
+    @admin.display(description=_("people"), ordering="active_people")
+    def people(self, obj):
+        url = reverse("admin:partners_affiliation_changelist")
+        query = urlencode({"organization__id__exact": obj.pk})
+        return format_html('<a href="{}?{}">{}</a>', url, query, obj.active_people)
+
+    @admin.action(
+        description=_("Activate selected organisations"),
+        permissions=["change"],
+        location=EVERYWHERE,
+    )
+    def activate(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.organization_activate,
+            argument="organization",
+            done=lambda n: (
+                ngettext(
+                    "%(count)d organisation activated.", "%(count)d organisations activated.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Suspend selected organisations"), permissions=["change"], location=EVERYWHERE
+    )
+    def suspend(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.organization_suspend,
+            argument="organization",
+            done=lambda n: (
+                ngettext(
+                    "%(count)d organisation suspended.", "%(count)d organisations suspended.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Record the withdrawal of selected organisations"),
+        permissions=["change"],
+        location=EVERYWHERE,
+    )
+    def withdraw(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.organization_withdraw,
+            argument="organization",
+            done=lambda n: (
+                ngettext(
+                    "%(count)d organisation withdrawn.", "%(count)d organisations withdrawn.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Export selected organisations as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = (
+            _("name"),
+            _("kind"),
+            _("role"),
+            _("membership status"),
+            _("joined on"),
+            _("left on"),
+            _("area"),
+            _("website"),
+            _("e-mail domains"),
+            _("current certification phase"),
+        )
+        rows = (
+            (
+                organization.name,
+                organization.get_kind_display(),
+                organization.get_role_display(),
+                organization.get_membership_status_display(),
+                organization.joined_on,
+                organization.left_on,
+                organization.area,
+                organization.website,
+                ";".join(domain.domain for domain in organization.email_domains.all()),
+                phase.get_phase_display()
+                if (phase := current_certification(organization.certifications.all()))
+                else "",
+            )
+            for organization in queryset
+        )
+        return csv_response(dated_filename("organizzazioni"), header, rows)
+
+
+# --- Domains and certifications ------------------------------------------------------------
+
+
+@admin.register(EmailDomain)
+class EmailDomainAdmin(admin.ModelAdmin):
+    list_display = ("domain", "organization", "organization_status")
+    list_filter = ("organization__membership_status",)
+    list_select_related = ("organization",)
+    search_fields = ("domain", "organization__name")
+    autocomplete_fields = ("organization",)
+
+    @admin.display(description=_("membership status"), ordering="organization__membership_status")
+    def organization_status(self, obj):
+        return obj.organization.get_membership_status_display()
+
+
+class CertificationAttentionFilter(admin.SimpleListFilter):
+    title = _("attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return (
+            (
+                "expiring",
+                _("Expired or expiring within %(days)d days, member active")
+                % {"days": CERTIFICATION_WARNING_DAYS},
+            ),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "expiring":
+            return queryset.filter(pk__in=certifications_needing_attention().values("pk"))
+        return queryset
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = (
+        "organization",
+        "phase",
+        "status",
+        "registered_on",
+        "granted_on",
+        "expires_on",
+        "reference",
+    )
+    list_filter = (CertificationAttentionFilter, "phase", "status")
+    list_select_related = ("organization",)
+    search_fields = ("organization__name", "reference")
+    autocomplete_fields = ("organization",)
+    date_hierarchy = "expires_on"
+
+
+# --- Membership applications -----------------------------------------------------------------
+
+
+@admin.register(MembershipApplication)
+class MembershipApplicationAdmin(admin.ModelAdmin):
+    list_display = (
+        "organization_name",
+        "kind",
+        "contact_name",
+        "contact_email",
+        "status",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "organization",
+    )
+    list_filter = ("status", "kind")
+    list_select_related = ("reviewed_by", "organization")
+    search_fields = ("organization_name", "contact_name", "contact_email")
+    date_hierarchy = "submitted_at"
+    actions = ("approve", "reject")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "organization_name",
+                    "kind",
+                    "contact_name",
+                    "contact_email",
+                    "certification_reference",
+                    "motivation",
+                    "submitted_at",
+                )
+            },
+        ),
+        (
+            _("Review"),
+            {
+                "fields": (
+                    "status",
+                    "review_notes",
+                    "reviewed_at",
+                    "reviewed_by",
+                    "organization",
+                ),
+                "description": _(
+                    "Approve or reject with the actions; notes saved here are kept with "
+                    "the decision."
+                ),
+            },
+        ),
+    )
+    readonly_fields = ("status", "reviewed_at", "reviewed_by", "organization")
+
+    @admin.action(
+        description=_("Approve selected applications"), permissions=["change"], location=EVERYWHERE
+    )
+    def approve(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.membership_application_approve,
+            argument="application",
+            done=lambda n: (
+                ngettext(
+                    "%(count)d application approved: the organisation is now an active member.",
+                    "%(count)d applications approved: the organisations are now active members.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Reject selected applications"), permissions=["change"], location=EVERYWHERE
+    )
+    def reject(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.membership_application_reject,
+            argument="application",
+            done=lambda n: (
+                ngettext("%(count)d application rejected.", "%(count)d applications rejected.", n)
+                % {"count": n}
+            ),
+        )

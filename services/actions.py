@@ -1,0 +1,359 @@
+"""Writes on welfare services: each one atomic and recorded in the admin log."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from distretto.uploads import random_image_name
+from partners.models import Affiliation, Organization
+from services.models import SavedService, ServiceRequest, WelfareService
+from services.slugs import unique_service_slug
+
+
+def _log_change(actor: AbstractBaseUser | None, obj, message: str) -> None:
+    """Leave an entry in the object's admin history, so the coordinator sees who did what."""
+    if actor is None or not actor.pk:
+        return
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=[obj],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )
+
+
+@transaction.atomic
+def service_publish(*, service: WelfareService, actor: AbstractBaseUser | None) -> WelfareService:
+    """Put a draft or archived service in the catalogue.
+
+    The first publication date is kept when a service comes back from the archive, so
+    "new" listings do not reshuffle.
+    """
+    if service.status == WelfareService.Status.PUBLISHED:
+        raise ValidationError(_("%(title)s is already published.") % {"title": service.title})
+    service.status = WelfareService.Status.PUBLISHED
+    if service.published_at is None:
+        service.published_at = timezone.now()
+    service.save(update_fields=["status", "published_at", "updated_at"])
+    _log_change(actor, service, _("Service published."))
+    return service
+
+
+@transaction.atomic
+def service_archive(*, service: WelfareService, actor: AbstractBaseUser | None) -> WelfareService:
+    """Take a service out of the catalogue, keeping it (and its requests) on file."""
+    if service.status == WelfareService.Status.ARCHIVED:
+        raise ValidationError(_("%(title)s is already archived.") % {"title": service.title})
+    service.status = WelfareService.Status.ARCHIVED
+    service.save(update_fields=["status", "updated_at"])
+    _log_change(actor, service, _("Service archived."))
+    return service
+
+
+# --- The partner area: referents' writes on their own services, requests, saved lists ---
+
+logger = logging.getLogger(__name__)
+
+# Fields a referent edits through the service form, copied as they are.
+SERVICE_EDITABLE_FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "category",
+    "eligibility",
+    "cost",
+    "cost_conditions",
+    "address",
+    "area",
+    "is_online",
+    "contact_email",
+    "contact_phone",
+    "booking_url",
+    "available_from",
+    "available_until",
+    "image_alt",
+]
+ANSWER_STATUSES = {
+    ServiceRequest.Status.ACCEPTED,
+    ServiceRequest.Status.DECLINED,
+    ServiceRequest.Status.MORE_INFO,
+}
+
+
+def _log_addition(actor: AbstractBaseUser | None, obj, message: str) -> None:
+    if actor is None or not actor.pk:
+        return
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=[obj],
+        action_flag=ADDITION,
+        change_message=message,
+        single_object=True,
+    )
+
+
+def _send_mail(template: str, context: dict, recipients: list[str]) -> None:
+    """Send one e-mail per recipient once the transaction commits.
+
+    Mail is written in the site's language (Italian); a failing mail server is logged and
+    does not undo the change that triggered the message.
+    """
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"SITE_URL": settings.SITE_URL, **context}
+        subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
+        subject = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "") + subject
+        body = render_to_string(f"email/{template}_message.txt", context)
+
+    def send():
+        for address in recipients:
+            EmailMessage(subject=subject, body=body, to=[address]).send()
+
+    transaction.on_commit(send, robust=True)
+
+
+def _delete_file_later(name: str) -> None:
+    """Remove a replaced image once nothing points at it any more."""
+    if not name:
+        return
+    storage = WelfareService._meta.get_field("image").storage
+
+    def delete():
+        if not WelfareService.objects.filter(image=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete, robust=True)
+
+
+def _apply_service_data(service: WelfareService, data: dict) -> None:
+    """Copy validated form data onto the service."""
+    for name in SERVICE_EDITABLE_FIELDS:
+        if name in data:
+            setattr(service, name, data[name])
+    # The form gives None or the current file (keep), False (remove) or a new, checked upload.
+    image = data.get("image")
+    if image is False:
+        service.image = ""
+    elif isinstance(image, UploadedFile):
+        service.image = image
+
+
+def _set_relations(service: WelfareService, data: dict) -> None:
+    if "audiences" in data:
+        service.audiences.set(data["audiences"])
+    if service.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
+        if "eligible_organizations" in data:
+            service.eligible_organizations.set(data["eligible_organizations"])
+    else:
+        service.eligible_organizations.clear()
+
+
+def _save_with_new_slug(service: WelfareService) -> None:
+    """Save a new service under a free slug, choosing again if another took it meanwhile."""
+    for attempt in range(3):
+        service.slug = unique_service_slug(service.title)
+        try:
+            with transaction.atomic():
+                service.save()
+            return
+        except IntegrityError:
+            if attempt == 2 or not WelfareService.objects.filter(slug=service.slug).exists():
+                raise
+
+
+@transaction.atomic
+def service_create(
+    *, organization: Organization, data: dict, actor: AbstractBaseUser | None
+) -> WelfareService:
+    """A new draft service of `organization`, from the service form's cleaned data."""
+    service = WelfareService(
+        provider=organization, status=WelfareService.Status.DRAFT, created_by=actor
+    )
+    _apply_service_data(service, data)
+    _save_with_new_slug(service)
+    _set_relations(service, data)
+    _log_addition(actor, service, _("Service created as a draft in the partner area."))
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *, service: WelfareService, data: dict, actor: AbstractBaseUser | None
+) -> WelfareService:
+    """Save a referent's changes; the slug stays, so shared links keep working."""
+    # Read from the database: a bound ModelForm has already put the new file on the instance.
+    stored_image = WelfareService.objects.filter(pk=service.pk).values_list("image", flat=True)
+    old_image = stored_image.first() or ""
+    _apply_service_data(service, data)
+    service.save()
+    _set_relations(service, data)
+    if old_image and old_image != service.image.name:
+        _delete_file_later(old_image)
+    _log_change(actor, service, _("Service changed in the partner area."))
+    return service
+
+
+@transaction.atomic
+def service_duplicate(*, service: WelfareService, actor: AbstractBaseUser | None) -> WelfareService:
+    """A draft copy of a service (audiences and chosen organisations too) to start from."""
+    with translation.override(settings.LANGUAGE_CODE):
+        suffix = _(" (copy)")
+    max_title = WelfareService._meta.get_field("title").max_length
+    copy = WelfareService(
+        provider_id=service.provider_id,
+        title=service.title[: max_title - len(suffix)] + suffix,
+        status=WelfareService.Status.DRAFT,
+        created_by=actor,
+    )
+    for name in SERVICE_EDITABLE_FIELDS:
+        if name != "title":
+            setattr(copy, name, getattr(service, name))
+    if service.image:
+        # Each service owns its file, so replacing one image never removes the other's.
+        try:
+            with service.image.open("rb") as original:
+                extension = service.image.name.rsplit(".", 1)[-1].lower()
+                copy.image.save(random_image_name(extension), File(original), save=False)
+        except OSError:
+            logger.warning("Image %s of service %s is missing", service.image.name, service.pk)
+            copy.image = ""
+    _save_with_new_slug(copy)
+    copy.audiences.set(service.audiences.all())
+    if copy.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
+        copy.eligible_organizations.set(service.eligible_organizations.all())
+    _log_addition(
+        actor, copy, _("Service duplicated from %(slug)s as a draft.") % {"slug": service.slug}
+    )
+    return copy
+
+
+@transaction.atomic
+def service_confirm_valid(
+    *, service: WelfareService, actor: AbstractBaseUser | None
+) -> WelfareService:
+    """Record that a referent checked today that the service is still offered as described."""
+    if service.status == WelfareService.Status.ARCHIVED:
+        raise ValidationError(
+            _("%(title)s is archived: publish it again before confirming it.")
+            % {"title": service.title}
+        )
+    service.last_verified_on = timezone.localdate()
+    service.save(update_fields=["last_verified_on", "updated_at"])
+    _log_change(actor, service, _("Service confirmed as still valid."))
+    return service
+
+
+def _referent_emails(organization_id: int) -> list[str]:
+    return list(
+        Affiliation.objects.referents()
+        .filter(organization_id=organization_id, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def service_request_send(
+    *,
+    service: WelfareService,
+    organization: Organization,
+    kind: str,
+    message: str,
+    actor: AbstractBaseUser,
+) -> ServiceRequest:
+    """An employee's interest or booking request; the provider's referents get an e-mail.
+
+    The caller has checked that `actor` may see the service and belongs to `organization`.
+    One open request per person and service: a second one would only duplicate the first.
+    """
+    if kind not in ServiceRequest.Kind.values:
+        raise ValidationError(_("Choose whether you are interested or want to book."))
+    already_open = ServiceRequest.objects.filter(
+        service=service, requester=actor, status=ServiceRequest.Status.OPEN
+    ).exists()
+    if already_open:
+        raise ValidationError(
+            _(
+                "You already sent a request for this service and it is waiting for an "
+                "answer. You can follow it in “My requests”."
+            )
+        )
+    service_request = ServiceRequest.objects.create(
+        service=service,
+        requester=actor,
+        requester_organization=organization,
+        kind=kind,
+        message=message,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        answer_path = reverse("area:request-answer", kwargs={"pk": service_request.pk})
+    _send_mail(
+        "service_request_received",
+        {
+            "service_request": service_request,
+            "service": service,
+            "requester_organization": organization,
+            "answer_url": settings.SITE_URL + answer_path,
+        },
+        _referent_emails(service.provider_id),
+    )
+    return service_request
+
+
+@transaction.atomic
+def service_request_answer(
+    *,
+    service_request: ServiceRequest,
+    status: str,
+    answer: str,
+    actor: AbstractBaseUser,
+) -> ServiceRequest:
+    """The provider's answer; the person who asked gets it by e-mail."""
+    if status not in ANSWER_STATUSES:
+        raise ValidationError(_("Choose an answer."))
+    service_request.status = status
+    service_request.answer = answer
+    service_request.answered_by = actor
+    service_request.answered_at = timezone.now()
+    service_request.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    requester = service_request.requester
+    if requester is not None and requester.is_active:
+        with translation.override(settings.LANGUAGE_CODE):
+            my_requests_path = reverse("services:my-requests")
+        _send_mail(
+            "service_request_answered",
+            {
+                "service_request": service_request,
+                "service": service_request.service,
+                "my_requests_url": settings.SITE_URL + my_requests_path,
+            },
+            [requester.email],
+        )
+    return service_request
+
+
+@transaction.atomic
+def service_save(*, service: WelfareService, actor: AbstractBaseUser) -> SavedService:
+    """Add a service to the person's own list (saving twice changes nothing)."""
+    saved, _created = SavedService.objects.get_or_create(user=actor, service=service)
+    return saved
+
+
+@transaction.atomic
+def service_unsave(*, service: WelfareService, actor: AbstractBaseUser) -> bool:
+    """Remove a service from the person's list; False if it was not there."""
+    deleted, _details = SavedService.objects.filter(user=actor, service=service).delete()
+    return bool(deleted)

@@ -1,0 +1,222 @@
+"""The catalogue's filters: everything lives in the query string, so a search can be shared.
+
+Values that are not valid (an unknown category, a made-up cost, ...) are ignored: the page
+shows the catalogue as if that filter were not set, with a message saying so. Choice lists are
+read once per request (four small queries) and validated in memory, so the number of queries
+does not depend on the filters used.
+"""
+
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organization
+
+from .models import Audience, Category, WelfareService
+from .search import RANK_FIELD, clean_query, search_services
+
+
+class SearchTextField(forms.CharField):
+    """Free text that never fails validation: it is cleaned and cut to a safe length."""
+
+    def to_python(self, value):
+        return clean_query(value)
+
+
+class Ordering:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    TITLE = "az"
+
+    CHOICES = [
+        (RELEVANCE, _("Relevance")),
+        (NEWEST, _("Newest first")),
+        (TITLE, _("Title (A–Z)")),
+    ]
+    ORDER_BY = {
+        NEWEST: ["-published_at", "-pk"],
+        TITLE: ["title", "pk"],
+        RELEVANCE: [f"-{RANK_FIELD}", "-published_at", "-pk"],
+    }
+
+
+AVAILABLE_NOW = "now"
+
+
+class ServiceFilterForm(forms.Form):
+    q = SearchTextField(label=_("Words to search"), required=False)
+    order = forms.ChoiceField(label=_("Sort by"), choices=Ordering.CHOICES, required=False)
+
+
+class ServiceFilterSet(django_filters.FilterSet):
+    """Filters over the services a user may see (the queryset passed in).
+
+    Pass ``request`` so that the eligibility filter is offered only to people who can see
+    more than the services open to everyone.
+    """
+
+    category = django_filters.ChoiceFilter(
+        field_name="category__slug", label=_("Category"), empty_label=_("All categories")
+    )
+    provider = django_filters.ChoiceFilter(
+        field_name="provider__slug",
+        label=_("Offered by"),
+        empty_label=_("All organisations"),
+    )
+    audience = django_filters.ChoiceFilter(
+        field_name="audiences__code", label=_("Meant for"), empty_label=_("All audiences")
+    )
+    cost = django_filters.ChoiceFilter(
+        choices=WelfareService.Cost.choices, label=_("Cost"), empty_label=_("Any cost")
+    )
+    area = django_filters.ChoiceFilter(label=_("Area"), empty_label=_("All areas"))
+    eligibility = django_filters.ChoiceFilter(
+        choices=WelfareService.Eligibility.choices,
+        label=_("Who may use it"),
+        empty_label=_("Any"),
+    )
+    available = django_filters.ChoiceFilter(
+        choices=[(AVAILABLE_NOW, _("Available now"))],
+        label=_("Availability"),
+        method="filter_available",
+    )
+
+    class Meta:
+        model = WelfareService
+        fields = []
+        form = ServiceFilterForm
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            # Visitors only ever see services open to everyone: nothing to choose.
+            del self.filters["eligibility"]
+        self.filters["category"].extra["choices"] = list(
+            Category.objects.values_list("slug", "name")
+        )
+        self.filters["audience"].extra["choices"] = list(
+            Audience.objects.values_list("code", "name")
+        )
+        self.filters["provider"].extra["choices"] = list(
+            Organization.objects.active()
+            .filter(pk__in=self.queryset.values("provider_id"))
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+        self.filters["area"].extra["choices"] = [
+            (area, area)
+            for area in self.queryset.exclude(area="")
+            .order_by("area")
+            .values_list("area", flat=True)
+            .distinct()
+        ]
+
+    # Filtering -----------------------------------------------------------------------------
+
+    def filter_available(self, queryset, name, value):
+        return queryset.available_on(timezone.localdate())
+
+    def filter_queryset(self, queryset):
+        cleaned = self.form.cleaned_data
+        for name, filter_ in self.filters.items():
+            if name in cleaned:
+                queryset = filter_.filter(queryset, cleaned[name])
+        if self.search_text:
+            queryset = search_services(queryset, self.search_text)
+        return queryset.order_by(*Ordering.ORDER_BY[self.ordering])
+
+    # What the page shows -------------------------------------------------------------------
+
+    @property
+    def cleaned(self):
+        """The valid values, after validation (invalid ones are left out)."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def search_text(self):
+        return self.cleaned.get("q", "")
+
+    @property
+    def ordering(self):
+        chosen = self.cleaned.get("order") or ""
+        if chosen == Ordering.RELEVANCE or not chosen:
+            return Ordering.RELEVANCE if self.search_text else Ordering.NEWEST
+        return chosen
+
+    @property
+    def ordering_value(self):
+        """The sort option to show selected: "" stands for best match (newest without words)."""
+        chosen = self.cleaned.get("order") or ""
+        return "" if chosen == Ordering.RELEVANCE else chosen
+
+    @property
+    def ignored_fields(self):
+        """Labels of the parameters whose values were not recognised and so were ignored."""
+        self.form.is_valid()
+        return [str(self.form.fields[name].label) for name in self.form.errors]
+
+    def select_fields(self):
+        """The drop-down filters, ready for the template: id, name, label, options, value."""
+        fields = []
+        for name in ("category", "provider", "audience", "cost", "area", "eligibility"):
+            if name not in self.filters:
+                continue
+            field = self.form.fields[name]
+            fields.append(
+                {
+                    "name": name,
+                    "id": f"id_{name}",
+                    "label": field.label,
+                    "options": list(field.choices),
+                    "value": self.cleaned.get(name) or "",
+                }
+            )
+        return fields
+
+    @property
+    def available_now(self):
+        return self.cleaned.get("available") == AVAILABLE_NOW
+
+    def active_filters(self, query_params):
+        """The filters in use, each with the address of the same search without it."""
+        labels = {}
+        for field in self.select_fields():
+            if field["value"]:
+                choice = dict(field["options"]).get(field["value"], field["value"])
+                labels[field["name"]] = (field["label"], choice)
+        if self.search_text:
+            labels = {"q": (_("Words"), f"“{self.search_text}”")} | labels
+        if self.available_now:
+            labels["available"] = (_("Availability"), _("Available now"))
+        return [
+            {
+                "name": name,
+                "label": label,
+                "value": value,
+                "remove_query": without(query_params, name, *self.form.errors),
+            }
+            for name, (label, value) in labels.items()
+        ]
+
+    def unfiltered_query(self, query_params):
+        """The query string with every filter (and every unrecognised value) removed."""
+        names = [f["name"] for f in self.active_filters(query_params)]
+        return without(query_params, *names, *self.form.errors)
+
+
+def without(query_params, *names):
+    """The query string of ``query_params`` without ``names``, the page number or empty values."""
+    dropped = set(names) | {"page"}
+    pairs = [
+        (key, value)
+        for key, values in query_params.lists()
+        if key not in dropped
+        for value in values
+        if value
+    ]
+    return urlencode(pairs)

@@ -1,0 +1,80 @@
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
+
+from .filters import ServiceFilterSet
+from .models import WelfareService
+
+PAGE_SIZE = 20
+
+
+def _web_link(url):
+    """Only http(s) addresses become links: never `javascript:` or other schemes."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+@require_safe
+def service_list(request):
+    """The catalogue: the services the user may see, filtered by the query string."""
+    visible = WelfareService.objects.visible_to(request.user)
+    filterset = ServiceFilterSet(request.GET, queryset=visible, request=request)
+    results = filterset.qs.select_related("provider", "category").defer(
+        "description", "cost_conditions"
+    )
+    paginator = Paginator(results, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    active_filters = filterset.active_filters(request.GET)
+    count = paginator.count
+    return render(
+        request,
+        "services/service_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page_obj,
+            "services": page_obj.object_list,
+            "result_count_text": ngettext(
+                "%(count)s service found", "%(count)s services found", count
+            )
+            % {"count": number_format(count, force_grouping=True)},
+            "active_filters": active_filters,
+            "clear_all_query": filterset.unfiltered_query(request.GET),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_safe
+def service_detail(request, slug):
+    """Everything a person needs to use one service; a service they may not see is a 404."""
+    service = get_object_or_404(
+        WelfareService.objects.visible_to(request.user)
+        .select_related("provider", "category")
+        .prefetch_related("audiences"),
+        slug=slug,
+    )
+    eligible_organizations = []
+    if service.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
+        eligible_organizations = list(
+            service.eligible_organizations.active().order_by("name").only("name", "slug")
+        )
+    site = settings.SITE_URL + "/"
+    return render(
+        request,
+        "services/service_detail.html",
+        {
+            "service": service,
+            "eligible_organizations": eligible_organizations,
+            "available_now": service.is_available(),
+            "today": timezone.localdate(),
+            "page_url": urljoin(site, service.get_absolute_url()),
+            "og_image": urljoin(site, service.image.url) if service.image else "",
+            "booking_url": _web_link(service.booking_url),
+            "provider_website": _web_link(service.provider.website),
+        },
+    )
