@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Signature
-from distretto.admin_helpers import related_count
+from distretto.admin_helpers import UPLOAD_FIELD_OVERRIDES, related_count
 
 
 class SignatureInline(admin.TabularInline):
@@ -16,6 +16,7 @@ class SignatureInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
+    formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "title",
         "kind",

@@ -5,12 +5,20 @@ action functions one object at a time, and tell the coordinator how many rows ch
 and which ones were skipped, and why.
 """
 
+import uuid
 from collections.abc import Callable
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from distretto.uploads import ImageUploadField
 
 MAX_REPORTED_ERRORS = 5
 
@@ -62,3 +70,46 @@ def related_count(model, link: str, **filters):
         .values("total")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class PdfUploadField(forms.FileField):
+    """A PDF upload (signed agreements, minutes): judged by its content and size, renamed.
+
+    The stored name is random, so the uploader's file name reveals nothing and media
+    addresses cannot be guessed.
+    """
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput):
+            attrs["accept"] = "application/pdf"
+        return attrs
+
+    def to_python(self, data):
+        uploaded = super().to_python(data)
+        if uploaded is None:
+            return None
+        limit = settings.MAX_DOCUMENT_UPLOAD_BYTES
+        if uploaded.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s: the limit is %(limit)s. Upload a smaller PDF."),
+                code="document_too_large",
+                params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+            )
+        uploaded.seek(0)
+        header = uploaded.read(5)
+        uploaded.seek(0)
+        if header != b"%PDF-":
+            raise ValidationError(
+                _("The file is not a PDF document. Save it as PDF and upload it again."),
+                code="document_not_pdf",
+            )
+        uploaded.name = f"{uuid.uuid4().hex}.pdf"
+        return uploaded
+
+
+# Admin forms judge uploads like the partner area does: images by content, PDFs by content.
+UPLOAD_FIELD_OVERRIDES = {
+    models.ImageField: {"form_class": ImageUploadField},
+    models.FileField: {"form_class": PdfUploadField},
+}

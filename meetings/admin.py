@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from distretto.admin_helpers import related_count
+from distretto.admin_helpers import UPLOAD_FIELD_OVERRIDES, related_count
 from meetings.models import (
     Action,
     AgendaItem,
@@ -65,6 +65,7 @@ class AttendanceInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = ("title", "group", "starts_at", "ends_at", "place", "status", "has_minutes")
     list_filter = ("status", "group")
     list_select_related = ("group",)

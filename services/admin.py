@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from distretto.admin_helpers import EVERYWHERE, related_count, run_action
+from distretto.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
 from distretto.csv_export import csv_response, dated_filename
 from distretto.dashboard import REQUEST_WAITING_DAYS, overdue_service_requests
 from services import actions
@@ -88,6 +88,7 @@ class WelfareServiceForm(forms.ModelForm):
 
 @admin.register(WelfareService)
 class WelfareServiceAdmin(admin.ModelAdmin):
+    formfield_overrides = UPLOAD_FIELD_OVERRIDES
     form = WelfareServiceForm
     list_display = (
         "title",

@@ -11,6 +11,8 @@ from tests import factories
 def _isolated(settings, tmp_path):
     # Uploaded files go to a throw-away folder; the rate-limit cache starts empty.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The production hasher takes a noticeable time per password: too slow for a suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
 
