@@ -1592,6 +1592,8 @@ class _Loader:
         for year in (self.year - 1, self.year):
             for quarter in (1, 2, 3, 4):
                 self.load_meeting(group, members, year, quarter)
+        # Next year's first meeting is always convened already, so the portal has one ahead.
+        self.load_meeting(group, members, self.year + 1, 1)
 
     def load_meeting(self, group, members, year: int, quarter: int) -> None:
         starts, ends = self.meeting_times(year, quarter)

@@ -213,14 +213,18 @@ def test_the_working_group_meets_once_in_every_quarter_of_this_year_and_the_last
         (timezone.localtime(m.starts_at).year, (timezone.localtime(m.starts_at).month - 1) // 3)
         for m in group.meetings.all()
     )
-    assert quarters == [(y, q) for y in (year - 1, year) for q in range(4)]
+    assert quarters == [(y, q) for y in (year - 1, year) for q in range(4)] + [(year + 1, 0)]
+
+
+def test_there_is_always_a_meeting_ahead(loaded):
+    assert Meeting.objects.upcoming(timezone.now()).exists()
 
 
 def test_past_meetings_are_held_with_minutes_and_future_ones_are_convened(db, demo_settings):
     now = dt.datetime(2026, 6, 1, 12, 0, tzinfo=demo.ROME)
     demo.load_demo(now=now)
     meetings = Meeting.objects.all()
-    assert meetings.count() == 8
+    assert meetings.count() == 9
     for meeting in meetings:
         assert meeting.agenda_items.count() == 3
         assert meeting.attendances.count() == 10
