@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from partners.models import Organization
+from partners.models import Affiliation, Organization
 
 
 def _institutional_contact():
@@ -19,9 +19,18 @@ def site(request):
 
     `SITE_URL` is the canonical site address for absolute links. `site_contact` is the
     organisation holding the institutional role (the Comune di Trento), shown in the footer;
-    it is lazy, so the query runs only on pages that print it.
+    it is lazy, so the query runs only on pages that print it. `user_is_referent` (lazy too)
+    decides whether the header links to the partner area.
     """
+    user = getattr(request, "user", None)
     return {
         "SITE_URL": settings.SITE_URL,
         "site_contact": SimpleLazyObject(_institutional_contact),
+        "user_is_referent": SimpleLazyObject(
+            lambda: bool(
+                user
+                and user.is_authenticated
+                and Affiliation.objects.referents().filter(user=user).exists()
+            )
+        ),
     }

@@ -26,6 +26,7 @@ from partners.access import private
 from partners.account_forms import AccountDeleteForm, AffiliationRequestForm
 from partners.models import Affiliation, ReferentInvitation
 from partners.signals import INVITATION_SESSION_KEY
+from services.models import ServiceRequest
 
 
 def _error_text(error: Exception) -> str:
@@ -55,6 +56,9 @@ def profile(request):
         "email_addresses": EmailAddress.objects.filter(user=request.user).order_by(
             "-primary", "email"
         ),
+        "recent_service_requests": ServiceRequest.objects.filter(requester=request.user)
+        .select_related("service")
+        .order_by("-created_at")[:5],
     }
     return private(render(request, "account/profile.html", context))
 
