@@ -2,7 +2,7 @@
 
 Values that are not valid (an unknown category, a made-up cost, ...) are ignored: the page
 shows the catalogue as if that filter were not set, with a message saying so. Choice lists are
-read once per request (four small queries) and validated in memory, so the number of queries
+read once per request (three small queries) and validated in memory, so the number of queries
 does not depend on the filters used.
 """
 
@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.db.models import CharField, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,12 +96,9 @@ class ServiceFilterSet(django_filters.FilterSet):
         if user is None or not user.is_authenticated:
             # Visitors only ever see services open to everyone: nothing to choose.
             del self.filters["eligibility"]
-        self.filters["category"].extra["choices"] = list(
-            Category.objects.values_list("slug", "name")
-        )
-        self.filters["audience"].extra["choices"] = list(
-            Audience.objects.values_list("code", "name")
-        )
+        categories, audiences = _categories_and_audiences()
+        self.filters["category"].extra["choices"] = categories
+        self.filters["audience"].extra["choices"] = audiences
         self.filters["provider"].extra["choices"] = list(
             Organization.objects.active()
             .filter(pk__in=self.queryset.values("provider_id"))
@@ -127,7 +125,10 @@ class ServiceFilterSet(django_filters.FilterSet):
                 queryset = filter_.filter(queryset, cleaned[name])
         if self.search_text:
             queryset = search_services(queryset, self.search_text)
-        return queryset.order_by(*Ordering.ORDER_BY[self.ordering])
+        ordering = self.ordering
+        if RANK_FIELD not in queryset.query.annotations:
+            ordering = Ordering.NEWEST if ordering == Ordering.RELEVANCE else ordering
+        return queryset.order_by(*Ordering.ORDER_BY[ordering])
 
     # What the page shows -------------------------------------------------------------------
 
@@ -207,6 +208,26 @@ class ServiceFilterSet(django_filters.FilterSet):
         """The query string with every filter (and every unrecognised value) removed."""
         names = [f["name"] for f in self.active_filters(query_params)]
         return without(query_params, *names, *self.form.errors)
+
+
+def _categories_and_audiences():
+    """The choices of both small lookup tables from one query (a UNION)."""
+    label = CharField()
+    categories = (
+        Category.objects.order_by()
+        .annotate(row_type=Value("category", output_field=label), key=F("slug"))
+        .values_list("row_type", "key", "name", "position")
+    )
+    audiences = (
+        Audience.objects.order_by()
+        .annotate(row_type=Value("audience", output_field=label), key=F("code"))
+        .values_list("row_type", "key", "name", "position")
+    )
+    choices = {"category": [], "audience": []}
+    rows = categories.union(audiences, all=True).order_by("position", "name", "key")
+    for row_type, key, name, _position in rows:
+        choices[row_type].append((key, name))
+    return choices["category"], choices["audience"]
 
 
 def without(query_params, *names):

@@ -92,7 +92,9 @@ class StoredDocument(Expression):
 def search_services(queryset: QuerySet, raw_query: object) -> QuerySet:
     """Filter ``queryset`` to the services matching the text, annotated with ``search_rank``.
 
-    An empty (or, once cleaned, empty) query returns the queryset unchanged and unannotated.
+    An empty (or, once cleaned, empty) query returns the queryset unchanged and unannotated;
+    any other query returns a queryset annotated with ``search_rank``, even when it matches
+    nothing.
     """
     query = clean_query(raw_query)
     if not query:
@@ -115,7 +117,7 @@ def _contains_search(queryset: QuerySet, query: str) -> QuerySet:
     words = query_words(query)
     if not words:
         # Only punctuation: nothing to look for, as with PostgreSQL's empty text query.
-        return queryset.none()
+        return queryset.annotate(**{RANK_FIELD: Value(0)}).none()
     condition = Q()
     rank = Value(0)
     for word in words:

@@ -2,6 +2,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import CharField, F, IntegerField, Value
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -49,26 +50,53 @@ def service_list(request):
     )
 
 
+def _audiences_and_eligible_organizations(service):
+    """The audiences of a service and, when reserved, the organisations that may use it.
+
+    Both lists come from one query (a UNION) so that the page stays within its query budget
+    whatever the header and the request buttons need.
+    """
+    label = CharField()
+    rows = service.audiences.order_by().annotate(
+        row_type=Value("audience", output_field=label), key=F("code"), sort=F("position")
+    )
+    rows = rows.values_list("row_type", "key", "name", "sort")
+    if service.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
+        organizations = (
+            service.eligible_organizations.active()
+            .order_by()
+            .annotate(
+                row_type=Value("organization", output_field=label),
+                key=F("slug"),
+                sort=Value(0, output_field=IntegerField()),
+            )
+            .values_list("row_type", "key", "name", "sort")
+        )
+        rows = rows.union(organizations, all=True)
+    audiences, organizations = [], []
+    for row_type, key, name, _sort in rows.order_by("sort", "name", "key"):
+        if row_type == "audience":
+            audiences.append({"code": key, "name": name})
+        else:
+            organizations.append({"slug": key, "name": name})
+    return audiences, organizations
+
+
 @require_safe
 def service_detail(request, slug):
     """Everything a person needs to use one service; a service they may not see is a 404."""
     service = get_object_or_404(
-        WelfareService.objects.visible_to(request.user)
-        .select_related("provider", "category")
-        .prefetch_related("audiences"),
+        WelfareService.objects.visible_to(request.user).select_related("provider", "category"),
         slug=slug,
     )
-    eligible_organizations = []
-    if service.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
-        eligible_organizations = list(
-            service.eligible_organizations.active().order_by("name").only("name", "slug")
-        )
+    audiences, eligible_organizations = _audiences_and_eligible_organizations(service)
     site = settings.SITE_URL + "/"
     return render(
         request,
         "services/service_detail.html",
         {
             "service": service,
+            "audiences": audiences,
             "eligible_organizations": eligible_organizations,
             "available_now": service.is_available(),
             "today": timezone.localdate(),
