@@ -19,10 +19,11 @@ def sync_coordinator_group(apps):
     # In a fresh database permissions are only created after all migrations ran; the
     # migration state's app configs have no models module, which those helpers require.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        had_models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = had_models_module or True
         create_contenttypes(app_config, verbosity=0, apps=apps)
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = had_models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -34,3 +35,14 @@ def sync_coordinator_group(apps):
         )
     group.permissions.set(wanted)
     return group
+
+
+def ensure_coordinator_group(sender, apps=None, **kwargs):
+    """post_migrate: keep the group in step after every migrate and every test-database flush.
+
+    The data migration creates the group; a flush (transactional tests) empties the table
+    and emits post_migrate, so the group would otherwise vanish until the next migration.
+    """
+    if apps is None:  # flush sends no migration state: use the real app registry
+        from django.apps import apps
+    sync_coordinator_group(apps)

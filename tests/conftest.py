@@ -19,16 +19,12 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture
 def org_a(db):
-    return factories.make_organization(
-        "Organizzazione Alfa", slug="alfa", domain="alfa.example"
-    )
+    return factories.make_organization("Organizzazione Alfa", slug="alfa", domain="alfa.example")
 
 
 @pytest.fixture
 def org_b(db):
-    return factories.make_organization(
-        "Organizzazione Beta", slug="beta", domain="beta.example"
-    )
+    return factories.make_organization("Organizzazione Beta", slug="beta", domain="beta.example")
 
 
 @pytest.fixture

@@ -47,9 +47,7 @@ def test_the_compiled_catalogue_matches_the_sources():
 def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
     # Extract the strings afresh from a copy of the sources and compare with what is committed.
     for name in SOURCE_DIRS:
-        shutil.copytree(
-            ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     (tmp_path / "locale").mkdir()
     subprocess.run(

@@ -113,3 +113,16 @@ def test_a_staff_account_outside_the_coordinator_group_sees_no_district_data(cli
     assert client.get(builders.admin_url(organization, "changelist")).status_code == 403
     response = client.get(builders.admin_url(organization, "change", organization.pk))
     assert response.status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_coordinator_group_is_restored_after_a_database_flush():
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from distretto.roles import COORDINATOR_GROUP
+
+    call_command("flush", "--noinput", verbosity=0)
+    group = Group.objects.get(name=COORDINATOR_GROUP)
+    assert group.permissions.filter(codename="change_welfareservice").exists()
+    assert not group.permissions.filter(codename="delete_user").exists()

@@ -1,0 +1,600 @@
+"""The security matrix: every URL of the site × every role → the expected answer.
+
+The table below has one row per URL name of the URL conf (a few names have several rows, one
+per kind of object: a draft, a service open to everyone, a service reserved to A...). The
+completeness test walks the resolver, includes and i18n_patterns too, so a URL added tomorrow
+without a row here fails, and a row left behind by a removed URL fails as well.
+
+The world: two active partners A and B. A provides a draft, a published service open to
+everyone and a published service reserved to A's employees; B's employee asked A for the
+service open to everyone; A's employee saved the reserved service; A has a second referent and
+a pending affiliation request; somebody outside has an open invitation to become referent of A.
+
+The rules the table spells out, role by role:
+- pages for a signed-in person send anonymous visitors to the login page;
+- another organisation's objects are 404, never 403: nobody learns that they exist;
+- the wrong role is 403 (a non-referent in the partner area, a visitor asking for a service);
+- state-changing views are POST-only: GET is 405 for everyone, before anything else;
+- POSTs that are refused change nothing in the database.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+
+from partners.models import Affiliation, Organization, ReferentInvitation
+from services.models import SavedService, ServiceRequest, WelfareService
+from tests import factories
+from tests.area.helpers import pending_affiliation, service_data
+
+ROLES = [
+    "anonymous",
+    "unaffiliated",
+    "employee_a",
+    "employee_b",
+    "referent_a",
+    "referent_b",
+    "coordinator",
+]
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to the page named `to` (a URL name, or a path when it starts with `/`).
+
+    With `back`, the address also carries `next`, to come back once signed in.
+    """
+
+    to: str
+    back: bool = False
+
+    def __str__(self):
+        return f"302->{self.to}"
+
+
+LOGIN = Redirect("account_login", back=True)
+ADMIN_LOGIN = Redirect("admin:login")
+
+
+def expect(default, **per_role):
+    """The answer for every role: `default`, except the roles named."""
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+# The usual shapes of a row.
+PUBLIC = expect(200)
+SIGNED_IN = expect(200, anonymous=LOGIN)
+# require_POST wraps the login check: a GET is refused before anything else, for everyone.
+POST_ONLY = expect(405)
+# Partner area pages about the referent's own organisation (the session's one).
+AREA = expect(403, anonymous=LOGIN, referent_a=200, referent_b=200)
+# Partner area pages about one of A's objects: B's referent must not learn it exists.
+AREA_OF_A = expect(403, anonymous=LOGIN, referent_a=200, referent_b=404)
+# What the refused roles get when they POST to a state-changing view of the partner area.
+AREA_POST_OF_A = expect(403, anonymous=LOGIN, referent_b=404)
+AREA_POST = expect(403, anonymous=LOGIN)
+NOT_FOUND = expect(404)
+ANONYMOUS_ONLY = {"anonymous": LOGIN}
+
+
+def only(expected, *roles):
+    return {role: expected[role] for role in roles}
+
+
+def refused(expected, *allowed):
+    """The POST expectations of the roles not in `allowed`."""
+    return {role: answer for role, answer in expected.items() if role not in allowed}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL (with its arguments) and the answer each role gets.
+
+    `kwargs` values "object.attribute" are read from the world; other values are literal.
+    `post` lists the roles refused on POST and what they get; `data` is a POST body that a
+    permitted role could send successfully (so a refusal is about the role, not the data);
+    `allowed` is one role whose same POST does change the database: it proves that the
+    refusals are not vacuous.
+    """
+
+    name: str
+    get: dict
+    kwargs: dict = field(default_factory=dict)
+    variant: str = ""
+    post: dict = field(default_factory=dict)
+    data: str = ""
+    allowed: tuple = ()
+
+    @property
+    def label(self):
+        return f"{self.name}@{self.variant}" if self.variant else self.name
+
+
+OUR_APPS = {"partners", "agreements", "services", "meetings", "distretto"}
+ADMIN_ROWS = [
+    Row("admin:index", expect(ADMIN_LOGIN, coordinator=200)),
+    *(
+        Row(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist",
+            expect(ADMIN_LOGIN, coordinator=200),
+        )
+        for model in sorted(admin.site._registry, key=lambda model: model._meta.label)
+        if model._meta.app_label in OUR_APPS
+    ),
+]
+
+ROWS = [
+    # --- The site's own pages ---------------------------------------------------------------
+    Row("home", PUBLIC),
+    Row("about", PUBLIC),
+    Row("accessibility", PUBLIC),
+    Row("privacy", PUBLIC),
+    Row("healthz", PUBLIC),
+    Row("robots-txt", PUBLIC),
+    Row("sitemap", PUBLIC),
+    # Django's language switch: a GET only goes back (here to the home page).
+    Row("set_language", expect(Redirect("/"))),
+    # --- Public directory, agreements, programme --------------------------------------------
+    Row("partners:organization-list", PUBLIC),
+    Row("partners:organization-detail", PUBLIC, {"slug": "org_a.slug"}, "member"),
+    Row("partners:organization-detail", NOT_FOUND, {"slug": "applicant.slug"}, "applicant"),
+    Row("agreements:agreement-list", PUBLIC),
+    Row("agreements:agreement-detail", PUBLIC, {"slug": "agreement.slug"}, "public"),
+    Row("agreements:agreement-detail", NOT_FOUND, {"slug": "private_agreement.slug"}, "private"),
+    Row("agreements:agreement-document", PUBLIC, {"slug": "agreement.slug"}, "public"),
+    Row(
+        "agreements:agreement-document",
+        NOT_FOUND,
+        {"slug": "private_agreement.slug"},
+        "private",
+    ),
+    Row("meetings:programme", PUBLIC),
+    Row("meetings:programme-year", PUBLIC, {"year": "programme.year"}, "published"),
+    Row("meetings:programme-year", NOT_FOUND, {"year": 2015}, "missing"),
+    # --- Catalogue ----------------------------------------------------------------------------
+    Row("services:service-list", PUBLIC),
+    Row("services:service-detail", PUBLIC, {"slug": "public_a.slug"}, "everyone"),
+    Row(
+        "services:service-detail",
+        # The coordinator is staff: the catalogue shows staff every published service.
+        expect(404, employee_a=200, referent_a=200, coordinator=200),
+        {"slug": "reserved_a.slug"},
+        "reserved_to_a",
+    ),
+    # A draft is never in the catalogue, not even for its referents (they have the preview).
+    Row("services:service-detail", NOT_FOUND, {"slug": "draft_a.slug"}, "draft"),
+    Row("services:my-requests", SIGNED_IN),
+    Row("services:saved-list", SIGNED_IN),
+    Row(
+        "services:service-request",
+        POST_ONLY,
+        {"slug": "reserved_a.slug"},
+        post=refused(
+            # Those who cannot see the service: 404; the coordinator sees it but belongs to no
+            # partner, so may not ask for it: 403 (wrong role).
+            expect(404, anonymous=LOGIN, coordinator=403),
+            "employee_a",
+            "referent_a",
+        ),
+        data="service-request",
+        allowed=("employee_a", 302),
+    ),
+    Row(
+        "services:service-save",
+        POST_ONLY,
+        {"slug": "reserved_a.slug"},
+        post=only(
+            expect(404, anonymous=LOGIN), "anonymous", "unaffiliated", "employee_b", "referent_b"
+        ),
+        allowed=("referent_a", 302),
+    ),
+    Row(
+        "services:service-unsave",
+        POST_ONLY,
+        {"slug": "reserved_a.slug"},
+        # Only employee_a saved it: everybody else has nothing to remove.
+        post=refused(expect(404, anonymous=LOGIN), "employee_a"),
+        allowed=("employee_a", 302),
+    ),
+    # --- The person's own pages (partners/account_urls.py) -----------------------------------
+    Row("account:profile", SIGNED_IN),
+    Row(
+        "account:affiliation-request",
+        SIGNED_IN,
+        post=ANONYMOUS_ONLY,
+        data="affiliation-request",
+        allowed=("unaffiliated", 302),
+    ),
+    Row(
+        "account:affiliation-end",
+        POST_ONLY,
+        {"pk": "membership_a.pk"},
+        # employee_a's own affiliation: anybody else's is not found.
+        post=refused(expect(404, anonymous=LOGIN), "employee_a"),
+        allowed=("employee_a", 302),
+    ),
+    Row("account:data-export", POST_ONLY, post=ANONYMOUS_ONLY),
+    Row(
+        "account:account-delete",
+        SIGNED_IN,
+        post=ANONYMOUS_ONLY,
+        data="account-delete",
+        allowed=("unaffiliated", 302),
+    ),
+    Row(
+        "account:invitation-accept",
+        # The link is the secret: a visitor is sent to sign up with the invited address; a
+        # signed-in person sees the invitation, and may accept it only with that address.
+        expect(200, anonymous=Redirect("account_signup")),
+        {"token": "invitation.token"},
+        "open",
+        post=expect(200, anonymous=Redirect("account_signup")),
+    ),
+    Row("account:invitation-accept", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
+    # --- allauth ------------------------------------------------------------------------------
+    Row("account_login", expect(Redirect("account:profile"), anonymous=200)),
+    Row("account_logout", expect(200, anonymous=Redirect("home"))),
+    Row("account_inactive", PUBLIC),
+    Row("account_signup", expect(Redirect("account:profile"), anonymous=200)),
+    Row("account_reauthenticate", SIGNED_IN),
+    Row("account_email", SIGNED_IN),
+    Row("account_email_verification_sent", PUBLIC),
+    Row("account_change_password", SIGNED_IN),
+    Row("account_set_password", expect(Redirect("account_change_password"), anonymous=LOGIN)),
+    Row("account_reset_password", PUBLIC),
+    Row("account_reset_password_done", PUBLIC),
+    Row("account_reset_password_from_key", PUBLIC, {"uidb36": "0", "key": "not-a-key"}),
+    Row("account_reset_password_from_key_done", PUBLIC),
+    Row("account_confirm_email", PUBLIC, {"key": "not-a-key"}),
+    # Login by code is not enabled: visitors go back to the login page (nothing to come back
+    # to), people signed in to their profile, like the other pages for visitors only.
+    Row(
+        "account_confirm_login_code",
+        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
+    ),
+    # --- Partner area (partners/area_urls.py) --------------------------------------------------
+    Row("area:dashboard", AREA),
+    Row(
+        "area:organization-edit",
+        AREA,
+        post=refused(AREA_POST, "referent_a", "referent_b"),
+        data="organization-edit",
+        allowed=("referent_a", 302),
+    ),
+    # Any current referent may pick among their organisations; nobody else.
+    Row(
+        "area:organization-switch",
+        AREA,
+        post=refused(AREA_POST, "referent_a", "referent_b"),
+        data="organization-switch",
+    ),
+    Row("area:service-list", AREA),
+    Row(
+        "area:service-create",
+        AREA,
+        post=refused(AREA_POST, "referent_a", "referent_b"),
+        data="service-create",
+        allowed=("referent_a", 302),
+    ),
+    Row(
+        "area:service-edit",
+        AREA_OF_A,
+        {"slug": "draft_a.slug"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        data="service-edit",
+        allowed=("referent_a", 302),
+    ),
+    # The coordinator checks drafts from the back office through the preview.
+    Row(
+        "area:service-preview",
+        expect(403, anonymous=LOGIN, referent_a=200, referent_b=404, coordinator=200),
+        {"slug": "draft_a.slug"},
+    ),
+    Row(
+        "area:service-publish",
+        POST_ONLY,
+        {"slug": "draft_a.slug"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
+    Row(
+        "area:service-archive",
+        POST_ONLY,
+        {"slug": "public_a.slug"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
+    Row(
+        "area:service-duplicate",
+        POST_ONLY,
+        {"slug": "public_a.slug"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
+    Row(
+        "area:service-confirm",
+        POST_ONLY,
+        {"slug": "public_a.slug"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
+    Row("area:request-list", AREA),
+    # B's employee asked A: the request belongs to A (the provider), not to B.
+    Row(
+        "area:request-answer",
+        AREA_OF_A,
+        {"pk": "request_b.pk"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        data="request-answer",
+        allowed=("referent_a", 302),
+    ),
+    Row("area:member-list", AREA),
+    Row(
+        "area:member-promote",
+        POST_ONLY,
+        {"pk": "membership_a.pk"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
+    Row(
+        "area:member-demote",
+        POST_ONLY,
+        {"pk": "second_referent_a.pk"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
+    Row(
+        "area:affiliation-approve",
+        POST_ONLY,
+        {"pk": "pending_a.pk"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
+    Row(
+        "area:affiliation-reject",
+        POST_ONLY,
+        {"pk": "pending_a.pk"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        data="affiliation-reject",
+        allowed=("referent_a", 302),
+    ),
+    # --- The coordinator's back office, as a group --------------------------------------------
+    *ADMIN_ROWS,
+]
+
+
+def _ids(rows, method):
+    return [f"{row.label}-{role}" for row in rows for role in getattr(row, method)]
+
+
+GET_CASES = [(row, role) for row in ROWS for role in ROLES]
+POST_CASES = [(row, role) for row in ROWS for role in row.post]
+ALLOWED_CASES = [row for row in ROWS if row.allowed]
+
+
+# --- The world -------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request under /en/ elsewhere may leave English active: reverse() would follow it.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture
+def world(org_a, org_b, employee_a, employee_b):
+    category = factories.make_category("Infanzia", slug="infanzia")
+    draft_a = factories.make_service(
+        org_a,
+        category=category,
+        title="Bozza di Alfa",
+        slug="bozza-alfa",
+        status=WelfareService.Status.DRAFT,
+    )
+    public_a = factories.make_service(
+        org_a, category=category, title="Nido di Alfa", slug="nido-alfa"
+    )
+    reserved_a = factories.make_service(
+        org_a,
+        category=category,
+        title="Palestra riservata ad Alfa",
+        slug="palestra-alfa",
+        eligibility=WelfareService.Eligibility.CHOSEN_PARTNERS,
+    )
+    reserved_a.eligible_organizations.add(org_a)
+    second_referent = factories.make_user("franco@alfa.example")
+    agreement = factories.make_agreement(title="Accordo volontario di area", slug="area-2018")
+    agreement.document = SimpleUploadedFile(
+        "firmato.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+    )
+    agreement.save()
+    private_agreement = factories.make_agreement(slug="riservato", is_public=False)
+    private_agreement.document = SimpleUploadedFile(
+        "riservato.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+    )
+    private_agreement.save()
+    SavedService.objects.create(user=employee_a, service=reserved_a)
+    return SimpleNamespace(
+        org_a=org_a,
+        category=category,
+        draft_a=draft_a,
+        public_a=public_a,
+        reserved_a=reserved_a,
+        request_b=ServiceRequest.objects.create(
+            service=public_a,
+            requester=employee_b,
+            requester_organization=org_b,
+            message="Vorrei iscrivere mia figlia.",
+        ),
+        membership_a=Affiliation.objects.get(user=employee_a, organization=org_a),
+        second_referent_a=factories.affiliate(
+            second_referent, org_a, role=Affiliation.Role.REFERENT
+        ),
+        pending_a=pending_affiliation(org_a, "gina@alfa.example"),
+        invitation=ReferentInvitation.objects.create(
+            organization=org_a,
+            email="nuovo.referente@alfa.example",
+            token="t0k3n-" + "x" * 40,
+            expires_at=timezone.now() + timedelta(days=14),
+        ),
+        applicant=factories.make_organization(
+            "Candidata", slug="candidata", membership_status="applicant"
+        ),
+        agreement=agreement,
+        private_agreement=private_agreement,
+        programme=factories.make_programme(),
+    )
+
+
+def url_for(row, world):
+    kwargs = {}
+    for key, value in row.kwargs.items():
+        if isinstance(value, str) and "." in value:
+            name, attribute = value.split(".")
+            value = getattr(getattr(world, name), attribute)
+        kwargs[key] = value
+    return reverse(row.name, kwargs=kwargs or None)
+
+
+def post_data(row, world):
+    org_a = world.org_a
+    bodies = {
+        "": {},
+        "service-request": {"kind": "interest", "message": "Vorrei partecipare."},
+        "affiliation-request": {"organization": str(org_a.pk), "message": "Ufficio personale"},
+        "account-delete": {"password": factories.PASSWORD},
+        "organization-edit": {
+            "description": "Nuova descrizione del profilo pubblico.",
+            "website": "https://www.alfa.example",
+            "contact_email": "info@alfa.example",
+            "contact_phone": "",
+            "address": "Via Sommarive 18",
+            "area": "Povo",
+        },
+        "organization-switch": {"organization": str(org_a.pk)},
+        "service-create": service_data(world.category),
+        "service-edit": service_data(world.category, title="Bozza di Alfa, rivista"),
+        "request-answer": {"status": "accepted", "answer": "Ti aspettiamo lunedì."},
+        "affiliation-reject": {"reason": "Non risulta tra i dipendenti."},
+    }
+    return bodies[row.data]
+
+
+def snapshot():
+    """Everything a refused POST could have changed."""
+    models = [
+        Organization,
+        Affiliation,
+        WelfareService,
+        WelfareService.eligible_organizations.through,
+        ServiceRequest,
+        SavedService,
+        ReferentInvitation,
+        EmailAddress,
+        LogEntry,
+    ]
+    state = {
+        model._meta.label: list(model.objects.order_by("pk").values_list()) for model in models
+    }
+    state["users"] = list(
+        get_user_model().objects.order_by("pk").values_list("pk", "email", "is_active")
+    )
+    return state
+
+
+def assert_answer(response, expected, label):
+    if isinstance(expected, Redirect):
+        assert response.status_code == 302, f"{label}: {response.status_code}, not {expected}"
+        target = expected.to if expected.to.startswith("/") else reverse(expected.to)
+        location = response["Location"].split("?")[0]
+        assert location == target, f"{label}: redirected to {location}, not {target}"
+        if expected.back:
+            assert "next=" in response["Location"], f"{label}: no way back after login"
+    else:
+        assert response.status_code == expected, f"{label}: {response.status_code}, not {expected}"
+
+
+# --- The tests -------------------------------------------------------------------------------
+
+
+def _our_url_names(patterns, namespace=""):
+    """Every URL name reachable from `patterns`, through includes and i18n_patterns."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            yield from _our_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_an_entry():
+    names = set(_our_url_names(get_resolver().url_patterns))
+    # The back office is covered here as a group (index and change lists); every admin page
+    # and permission has its own tests in tests/admin.
+    names = {name for name in names if not name.startswith("admin:")}
+    in_table = {row.name for row in ROWS if not row.name.startswith("admin:")}
+    missing = sorted(names - in_table)
+    assert not missing, f"URL names without a row in the permission matrix: {missing}"
+    stale = sorted(in_table - names)
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+
+
+def test_every_row_is_distinct_and_every_post_only_view_is_posted_to():
+    labels = [row.label for row in ROWS]
+    assert len(labels) == len(set(labels))
+    assert all(set(row.get) == set(ROLES) for row in ROWS)
+    post_only = [row.label for row in ROWS if row.get == POST_ONLY]
+    assert post_only
+    assert not [label for label in post_only if not ROWS[labels.index(label)].post]
+
+
+def test_the_admin_rows_cover_the_index_and_every_model_of_our_apps():
+    names = set(_our_url_names(get_resolver().url_patterns))
+    admin_rows = {row.name for row in ADMIN_ROWS}
+    assert "admin:index" in admin_rows
+    assert len(admin_rows) > 10
+    assert admin_rows <= names
+
+
+@pytest.mark.parametrize(("row", "role"), GET_CASES, ids=_ids(ROWS, "get"))
+def test_get(as_role, world, row, role):
+    client = as_role(role)
+    response = client.get(url_for(row, world))
+    assert_answer(response, row.get[role], f"GET {row.label} as {role}")
+
+
+@pytest.mark.parametrize(("row", "role"), POST_CASES, ids=_ids(ROWS, "post"))
+def test_refused_post_changes_nothing(as_role, world, row, role):
+    client = as_role(role)
+    url = url_for(row, world)
+    before = snapshot()
+    response = client.post(url, post_data(row, world))
+    assert_answer(response, row.post[role], f"POST {row.label} as {role}")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("row", ALLOWED_CASES, ids=[row.label for row in ALLOWED_CASES])
+def test_the_same_post_from_the_right_person_does_change_something(as_role, world, row):
+    """The control for the refusals above: the body is valid and the snapshot would notice."""
+    role, expected = row.allowed
+    client = as_role(role)
+    url = url_for(row, world)
+    before = snapshot()
+    response = client.post(url, post_data(row, world))
+    assert_answer(response, expected, f"POST {row.label} as {role}")
+    assert snapshot() != before
