@@ -1,203 +1,39 @@
-"""Writes on organisations and their membership: each one atomic and recorded in the admin log.
-
-The coordinator's back office calls these; so may views and management commands. They
-check the state they start from and raise ``ValidationError`` with a clear message when a
-change makes no sense (e.g. suspending an organisation that is not active).
-"""
+"""People and their affiliations: work e-mail, requests, approval, referents, invitations."""
 
 import datetime
 import secrets
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from partners.actions._common import _absolute_url, _log_change, _send_mail
 from partners.models import (
     Affiliation,
     EmailDomain,
-    MembershipApplication,
     Organization,
     ReferentInvitation,
 )
 
-
-def _log_change(actor: AbstractBaseUser | None, obj, message: str, *, flag: int = CHANGE) -> None:
-    """Leave an entry in the object's admin history, so the coordinator sees who did what."""
-    if actor is None or not actor.pk:
-        return
-    LogEntry.objects.log_actions(
-        user_id=actor.pk,
-        queryset=[obj],
-        action_flag=flag,
-        change_message=message,
-        single_object=True,
-    )
-
-
-def _end_current_affiliations(organization: Organization) -> int:
-    """People stop belonging to an organisation that leaves or is suspended from the district."""
-    return Affiliation.objects.filter(
-        organization=organization, status=Affiliation.Status.ACTIVE
-    ).update(status=Affiliation.Status.ENDED, ended_at=timezone.now())
-
-
-@transaction.atomic
-def organization_activate(
-    *, organization: Organization, actor: AbstractBaseUser | None
-) -> Organization:
-    """Make an applicant, suspended or withdrawn organisation an active member."""
-    if organization.membership_status == Organization.MembershipStatus.ACTIVE:
-        raise ValidationError(_("%(name)s is already active.") % {"name": organization.name})
-    organization.membership_status = Organization.MembershipStatus.ACTIVE
-    if organization.joined_on is None:
-        organization.joined_on = timezone.localdate()
-    organization.left_on = None
-    organization.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
-    _log_change(actor, organization, _("Membership activated."))
-    return organization
-
-
-@transaction.atomic
-def organization_suspend(
-    *, organization: Organization, actor: AbstractBaseUser | None
-) -> Organization:
-    """Suspend an active member: it stays listed, its people lose their affiliation."""
-    if organization.membership_status != Organization.MembershipStatus.ACTIVE:
-        raise ValidationError(
-            _("Only an active organisation can be suspended: %(name)s is not active.")
-            % {"name": organization.name}
-        )
-    organization.membership_status = Organization.MembershipStatus.SUSPENDED
-    organization.save(update_fields=["membership_status", "updated_at"])
-    ended = _end_current_affiliations(organization)
-    _log_change(
-        actor,
-        organization,
-        _("Membership suspended; %(count)d affiliations ended.") % {"count": ended},
-    )
-    return organization
-
-
-@transaction.atomic
-def organization_withdraw(
-    *,
-    organization: Organization,
-    actor: AbstractBaseUser | None,
-    left_on: datetime.date | None = None,
-) -> Organization:
-    """Record that an active or suspended member has left the district."""
-    if organization.membership_status not in (
-        Organization.MembershipStatus.ACTIVE,
-        Organization.MembershipStatus.SUSPENDED,
-    ):
-        raise ValidationError(
-            _("Only an active or suspended organisation can withdraw: %(name)s is not a member.")
-            % {"name": organization.name}
-        )
-    left_on = left_on or timezone.localdate()
-    if organization.joined_on and left_on < organization.joined_on:
-        raise ValidationError(
-            _("%(name)s cannot leave before the date it joined (%(joined)s).")
-            % {"name": organization.name, "joined": organization.joined_on.isoformat()}
-        )
-    organization.membership_status = Organization.MembershipStatus.WITHDRAWN
-    organization.left_on = left_on
-    organization.save(update_fields=["membership_status", "left_on", "updated_at"])
-    ended = _end_current_affiliations(organization)
-    _log_change(
-        actor,
-        organization,
-        _("Membership withdrawn; %(count)d affiliations ended.") % {"count": ended},
-    )
-    return organization
-
-
-def _unique_organization_slug(name: str) -> str:
-    base = slugify(name)[:190] or "organizzazione"
-    slug, n = base, 2
-    while Organization.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _check_submitted(application: MembershipApplication) -> None:
-    if application.status != MembershipApplication.Status.SUBMITTED:
-        raise ValidationError(
-            _("The application of %(name)s has already been reviewed.")
-            % {"name": application.organization_name}
-        )
-
-
-@transaction.atomic
-def membership_application_approve(
-    *,
-    application: MembershipApplication,
-    actor: AbstractBaseUser | None,
-    notes: str = "",
-) -> Organization:
-    """Accept an application: the organisation becomes an active member from today.
-
-    An organisation already on file under the same name (e.g. one that withdrew and asks
-    to come back) is re-activated rather than duplicated.
-    """
-    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
-    _check_submitted(application)
-    organization = Organization.objects.filter(
-        name__iexact=application.organization_name.strip()
-    ).first()
-    if organization is None:
-        organization = Organization.objects.create(
-            name=application.organization_name.strip(),
-            slug=_unique_organization_slug(application.organization_name),
-            kind=application.kind,
-            contact_email=application.contact_email,
-            membership_status=Organization.MembershipStatus.ACTIVE,
-            joined_on=timezone.localdate(),
-        )
-        _log_change(actor, organization, _("Created from a membership application."), flag=ADDITION)
-    elif organization.membership_status != Organization.MembershipStatus.ACTIVE:
-        organization_activate(organization=organization, actor=actor)
-    application.status = MembershipApplication.Status.APPROVED
-    application.organization = organization
-    application.reviewed_at = timezone.now()
-    application.reviewed_by = actor
-    if notes:
-        application.review_notes = notes
-    application.save(
-        update_fields=["status", "organization", "reviewed_at", "reviewed_by", "review_notes"]
-    )
-    _log_change(actor, application, _("Application approved."))
-    return organization
-
-
-@transaction.atomic
-def membership_application_reject(
-    *,
-    application: MembershipApplication,
-    actor: AbstractBaseUser | None,
-    notes: str = "",
-) -> MembershipApplication:
-    """Turn an application down; the notes say why, for the record."""
-    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
-    _check_submitted(application)
-    application.status = MembershipApplication.Status.REJECTED
-    application.reviewed_at = timezone.now()
-    application.reviewed_by = actor
-    if notes:
-        application.review_notes = notes
-    application.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_notes"])
-    _log_change(actor, application, _("Application rejected."))
-    return application
+__all__ = [
+    "referent_promote",
+    "referent_demote",
+    "affiliation_from_verified_email",
+    "affiliation_end_for_removed_email",
+    "affiliation_request",
+    "affiliation_approve",
+    "affiliation_reject",
+    "affiliation_end",
+    "referent_invitation_validate",
+    "referent_invite",
+    "invitation_revoke",
+    "invitation_accept",
+]
 
 
 def _check_may_manage_people(organization: Organization, actor: AbstractBaseUser | None) -> None:
@@ -268,25 +104,7 @@ def referent_demote(*, affiliation: Affiliation, actor: AbstractBaseUser | None)
     return affiliation
 
 
-# --- People and their affiliations (accounts, invitations, personal data) -------------------
-
 INVITATION_VALID_DAYS = 14
-
-
-def _send_mail(template: str, recipients: list[str], context: dict) -> None:
-    """Send ``templates/email/<template>_subject.txt`` and ``_message.txt`` to the recipients."""
-    recipients = [address for address in recipients if address]
-    if not recipients:
-        return
-    context = {"SITE_URL": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
-    body = render_to_string(f"email/{template}_message.txt", context)
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    send_mail(f"{prefix}{subject}", body, None, recipients)
-
-
-def _absolute_url(name: str, **kwargs) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
 def _email_domain(email: str) -> str:
@@ -712,139 +530,3 @@ def invitation_accept(*, invitation: ReferentInvitation, actor: AbstractBaseUser
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     _log_change(actor, affiliation, _("Referent by invitation."))
     return affiliation
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def user_export_data(*, user: AbstractBaseUser) -> dict:
-    """Everything the portal stores about a person, as plain JSON-ready data."""
-    affiliations = user.affiliations.select_related("organization").order_by("created_at")
-    service_requests = user.service_requests.select_related(
-        "service", "service__provider", "requester_organization"
-    ).order_by("created_at")
-    saved_services = user.saved_services.select_related("service").order_by("saved_at")
-    addresses = EmailAddress.objects.filter(user=user).order_by("email")
-    invitations = ReferentInvitation.objects.filter(
-        email__in=[address.email for address in addresses]
-    ).select_related("organization")
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "user": {
-            "id": user.pk,
-            "username": user.get_username(),
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-            "is_active": user.is_active,
-            "is_staff": user.is_staff,
-            "groups": sorted(user.groups.values_list("name", flat=True)),
-        },
-        "email_addresses": [
-            {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
-        ],
-        "affiliations": [
-            {
-                "organization": a.organization.name,
-                "organization_slug": a.organization.slug,
-                "role": a.role,
-                "status": a.status,
-                "verified_via": a.verified_via,
-                "verified_at": _iso(a.verified_at),
-                "request_message": a.request_message,
-                "created_at": _iso(a.created_at),
-                "ended_at": _iso(a.ended_at),
-            }
-            for a in affiliations
-        ],
-        "referent_invitations": [
-            {
-                "organization": i.organization.name,
-                "email": i.email,
-                "created_at": _iso(i.created_at),
-                "expires_at": _iso(i.expires_at),
-                "accepted_at": _iso(i.accepted_at),
-            }
-            for i in invitations
-        ],
-        "service_requests": [
-            {
-                "service": r.service.title,
-                "service_slug": r.service.slug,
-                "provider": r.service.provider.name,
-                "requester_organization": (
-                    r.requester_organization.name if r.requester_organization else None
-                ),
-                "kind": r.kind,
-                "message": r.message,
-                "status": r.status,
-                "answer": r.answer,
-                "answered_at": _iso(r.answered_at),
-                "created_at": _iso(r.created_at),
-            }
-            for r in service_requests
-        ],
-        "saved_services": [
-            {
-                "service": s.service.title,
-                "service_slug": s.service.slug,
-                "saved_at": _iso(s.saved_at),
-            }
-            for s in saved_services
-        ],
-    }
-
-
-@transaction.atomic
-def user_delete(*, user: AbstractBaseUser, actor: AbstractBaseUser) -> None:
-    """Delete a person's account and personal data, keeping the organisations' records.
-
-    E-mail addresses, affiliations and saved services go with the account. Requests sent
-    to providers and answers given by the person stay, with the person removed
-    (the foreign keys are SET_NULL): the provider keeps the history of its service.
-    Invitations addressed to the person's addresses are personal data and are deleted.
-    """
-    if not actor.is_authenticated or actor.pk != user.pk:
-        raise PermissionDenied(_("Only the account holder can delete their account."))
-    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    ReferentInvitation.objects.filter(email__in=addresses).delete()
-    user.delete()
-
-
-ORGANIZATION_PROFILE_FIELDS = [
-    "description",
-    "website",
-    "contact_email",
-    "contact_phone",
-    "address",
-    "area",
-]
-
-
-@transaction.atomic
-def organization_update_profile(
-    *, organization: Organization, data: dict, actor: AbstractBaseUser | None
-) -> Organization:
-    """Save a referent's changes to the organisation's public profile (and its logo)."""
-    from django.core.files.uploadedfile import UploadedFile
-
-    stored_logo = Organization.objects.filter(pk=organization.pk).values_list("logo", flat=True)
-    old_logo = stored_logo.first() or ""
-    for name in ORGANIZATION_PROFILE_FIELDS:
-        if name in data:
-            setattr(organization, name, data[name])
-    # The form gives None or the current file (keep), False (remove) or a new, checked upload.
-    logo = data.get("logo")
-    if logo is False:
-        organization.logo = ""
-    elif isinstance(logo, UploadedFile):
-        organization.logo = logo
-    organization.save()
-    if old_logo and old_logo != organization.logo.name:
-        storage = Organization._meta.get_field("logo").storage
-        transaction.on_commit(lambda: storage.delete(old_logo), robust=True)
-    _log_change(actor, organization, _("Public profile changed in the partner area."))
-    return organization

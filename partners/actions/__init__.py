@@ -1,0 +1,17 @@
+"""Writes on organisations, their membership and their people.
+
+Each action is atomic, takes the acting user as ``actor`` and is recorded in the admin log.
+They check the state they start from and raise ``ValidationError`` with a clear message when
+a change makes no sense (e.g. suspending an organisation that is not active). Callers import
+them from here: ``from partners import actions``.
+"""
+
+from partners.actions.organizations import *  # noqa: F403
+from partners.actions.organizations import __all__ as _organizations
+from partners.actions.people import *  # noqa: F403
+from partners.actions.people import INVITATION_VALID_DAYS
+from partners.actions.people import __all__ as _people
+from partners.actions.personal_data import *  # noqa: F403
+from partners.actions.personal_data import __all__ as _personal_data
+
+__all__ = [*_organizations, *_people, *_personal_data, "INVITATION_VALID_DAYS"]

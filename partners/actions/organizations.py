@@ -1,0 +1,220 @@
+"""Organisations and their membership of the district: activation, suspension, withdrawal,
+applications and the public profile."""
+
+import datetime
+
+from django.contrib.admin.models import ADDITION
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from partners.actions._common import _log_change
+from partners.models import (
+    Affiliation,
+    MembershipApplication,
+    Organization,
+)
+
+__all__ = [
+    "organization_activate",
+    "organization_suspend",
+    "organization_withdraw",
+    "membership_application_approve",
+    "membership_application_reject",
+    "organization_update_profile",
+]
+
+
+def _end_current_affiliations(organization: Organization) -> int:
+    """People stop belonging to an organisation that leaves or is suspended from the district."""
+    return Affiliation.objects.filter(
+        organization=organization, status=Affiliation.Status.ACTIVE
+    ).update(status=Affiliation.Status.ENDED, ended_at=timezone.now())
+
+
+@transaction.atomic
+def organization_activate(
+    *, organization: Organization, actor: AbstractBaseUser | None
+) -> Organization:
+    """Make an applicant, suspended or withdrawn organisation an active member."""
+    if organization.membership_status == Organization.MembershipStatus.ACTIVE:
+        raise ValidationError(_("%(name)s is already active.") % {"name": organization.name})
+    organization.membership_status = Organization.MembershipStatus.ACTIVE
+    if organization.joined_on is None:
+        organization.joined_on = timezone.localdate()
+    organization.left_on = None
+    organization.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
+    _log_change(actor, organization, _("Membership activated."))
+    return organization
+
+
+@transaction.atomic
+def organization_suspend(
+    *, organization: Organization, actor: AbstractBaseUser | None
+) -> Organization:
+    """Suspend an active member: it stays listed, its people lose their affiliation."""
+    if organization.membership_status != Organization.MembershipStatus.ACTIVE:
+        raise ValidationError(
+            _("Only an active organisation can be suspended: %(name)s is not active.")
+            % {"name": organization.name}
+        )
+    organization.membership_status = Organization.MembershipStatus.SUSPENDED
+    organization.save(update_fields=["membership_status", "updated_at"])
+    ended = _end_current_affiliations(organization)
+    _log_change(
+        actor,
+        organization,
+        _("Membership suspended; %(count)d affiliations ended.") % {"count": ended},
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_withdraw(
+    *,
+    organization: Organization,
+    actor: AbstractBaseUser | None,
+    left_on: datetime.date | None = None,
+) -> Organization:
+    """Record that an active or suspended member has left the district."""
+    if organization.membership_status not in (
+        Organization.MembershipStatus.ACTIVE,
+        Organization.MembershipStatus.SUSPENDED,
+    ):
+        raise ValidationError(
+            _("Only an active or suspended organisation can withdraw: %(name)s is not a member.")
+            % {"name": organization.name}
+        )
+    left_on = left_on or timezone.localdate()
+    if organization.joined_on and left_on < organization.joined_on:
+        raise ValidationError(
+            _("%(name)s cannot leave before the date it joined (%(joined)s).")
+            % {"name": organization.name, "joined": organization.joined_on.isoformat()}
+        )
+    organization.membership_status = Organization.MembershipStatus.WITHDRAWN
+    organization.left_on = left_on
+    organization.save(update_fields=["membership_status", "left_on", "updated_at"])
+    ended = _end_current_affiliations(organization)
+    _log_change(
+        actor,
+        organization,
+        _("Membership withdrawn; %(count)d affiliations ended.") % {"count": ended},
+    )
+    return organization
+
+
+def _unique_organization_slug(name: str) -> str:
+    base = slugify(name)[:190] or "organizzazione"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_submitted(application: MembershipApplication) -> None:
+    if application.status != MembershipApplication.Status.SUBMITTED:
+        raise ValidationError(
+            _("The application of %(name)s has already been reviewed.")
+            % {"name": application.organization_name}
+        )
+
+
+@transaction.atomic
+def membership_application_approve(
+    *,
+    application: MembershipApplication,
+    actor: AbstractBaseUser | None,
+    notes: str = "",
+) -> Organization:
+    """Accept an application: the organisation becomes an active member from today.
+
+    An organisation already on file under the same name (e.g. one that withdrew and asks
+    to come back) is re-activated rather than duplicated.
+    """
+    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    _check_submitted(application)
+    organization = Organization.objects.filter(
+        name__iexact=application.organization_name.strip()
+    ).first()
+    if organization is None:
+        organization = Organization.objects.create(
+            name=application.organization_name.strip(),
+            slug=_unique_organization_slug(application.organization_name),
+            kind=application.kind,
+            contact_email=application.contact_email,
+            membership_status=Organization.MembershipStatus.ACTIVE,
+            joined_on=timezone.localdate(),
+        )
+        _log_change(actor, organization, _("Created from a membership application."), flag=ADDITION)
+    elif organization.membership_status != Organization.MembershipStatus.ACTIVE:
+        organization_activate(organization=organization, actor=actor)
+    application.status = MembershipApplication.Status.APPROVED
+    application.organization = organization
+    application.reviewed_at = timezone.now()
+    application.reviewed_by = actor
+    if notes:
+        application.review_notes = notes
+    application.save(
+        update_fields=["status", "organization", "reviewed_at", "reviewed_by", "review_notes"]
+    )
+    _log_change(actor, application, _("Application approved."))
+    return organization
+
+
+@transaction.atomic
+def membership_application_reject(
+    *,
+    application: MembershipApplication,
+    actor: AbstractBaseUser | None,
+    notes: str = "",
+) -> MembershipApplication:
+    """Turn an application down; the notes say why, for the record."""
+    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    _check_submitted(application)
+    application.status = MembershipApplication.Status.REJECTED
+    application.reviewed_at = timezone.now()
+    application.reviewed_by = actor
+    if notes:
+        application.review_notes = notes
+    application.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_notes"])
+    _log_change(actor, application, _("Application rejected."))
+    return application
+
+
+ORGANIZATION_PROFILE_FIELDS = [
+    "description",
+    "website",
+    "contact_email",
+    "contact_phone",
+    "address",
+    "area",
+]
+
+
+@transaction.atomic
+def organization_update_profile(
+    *, organization: Organization, data: dict, actor: AbstractBaseUser | None
+) -> Organization:
+    """Save a referent's changes to the organisation's public profile (and its logo)."""
+    from django.core.files.uploadedfile import UploadedFile
+
+    stored_logo = Organization.objects.filter(pk=organization.pk).values_list("logo", flat=True)
+    old_logo = stored_logo.first() or ""
+    for name in ORGANIZATION_PROFILE_FIELDS:
+        if name in data:
+            setattr(organization, name, data[name])
+    # The form gives None or the current file (keep), False (remove) or a new, checked upload.
+    logo = data.get("logo")
+    if logo is False:
+        organization.logo = ""
+    elif isinstance(logo, UploadedFile):
+        organization.logo = logo
+    organization.save()
+    if old_logo and old_logo != organization.logo.name:
+        storage = Organization._meta.get_field("logo").storage
+        transaction.on_commit(lambda: storage.delete(old_logo), robust=True)
+    _log_change(actor, organization, _("Public profile changed in the partner area."))
+    return organization
