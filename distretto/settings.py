@@ -167,6 +167,7 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["distretto.formats"]  # "8 ottobre 2018", not Django's "08 Ottobre 2018"
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

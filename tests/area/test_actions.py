@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from partners import actions as partner_actions
 from partners.models import Affiliation
@@ -17,7 +18,7 @@ def referent_affiliation(user, organization):
 
 
 def test_the_last_referent_cannot_be_demoted(org_a, referent_a):
-    with pytest.raises(ValidationError, match="only referent"):
+    with translation.override("en"), pytest.raises(ValidationError, match="only referent"):
         partner_actions.referent_demote(
             affiliation=referent_affiliation(referent_a, org_a), actor=referent_a
         )

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agreements.models import Agreement, Signature
 from distretto import demo
@@ -73,7 +73,8 @@ def snapshot():
 
 def run_command(*args):
     out = io.StringIO()
-    call_command("load_demo", *args, stdout=out)
+    with translation.override("en"):  # the assertions read the English messages
+        call_command("load_demo", *args, stdout=out)
     return out.getvalue()
 
 
