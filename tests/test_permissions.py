@@ -32,6 +32,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from meetings.models import Attendance
 from partners.models import Affiliation, Organization, ReferentInvitation
 from services.models import SavedService, ServiceRequest, WelfareService
 from tests import factories
@@ -86,6 +87,9 @@ AREA_OF_A = expect(403, anonymous=LOGIN, referent_a=200, referent_b=404)
 AREA_POST_OF_A = expect(403, anonymous=LOGIN, referent_b=404)
 AREA_POST = expect(403, anonymous=LOGIN)
 NOT_FOUND = expect(404)
+# Meetings pages: the referents of the groups' members and the coordinator.
+MEETINGS = expect(403, anonymous=LOGIN, referent_a=200, referent_b=200, coordinator=200)
+MEETINGS_OF_A = expect(403, anonymous=LOGIN, referent_a=200, referent_b=404, coordinator=200)
 ANONYMOUS_ONLY = {"anonymous": LOGIN}
 
 
@@ -163,6 +167,24 @@ ROWS = [
     Row("meetings:programme", PUBLIC),
     Row("meetings:programme-year", PUBLIC, {"year": "programme.year"}, "published"),
     Row("meetings:programme-year", NOT_FOUND, {"year": 2015}, "missing"),
+    # --- Working-group meetings: for referents (of the groups' members) and the coordinator --
+    Row("meetings:meeting-list", MEETINGS),
+    Row("meetings:meeting-calendar", SIGNED_IN),
+    # A and B are in the main group: both see its meetings.
+    Row("meetings:meeting-detail", MEETINGS, {"pk": "group_meeting.pk"}, "main_group"),
+    # Only A is in the sub-group: B's referent must not learn the meeting exists.
+    Row("meetings:meeting-detail", MEETINGS_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
+    Row("meetings:meeting-minutes", MEETINGS, {"pk": "group_meeting.pk"}, "main_group"),
+    Row("meetings:meeting-minutes", MEETINGS_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
+    Row(
+        "meetings:meeting-rsvp",
+        POST_ONLY,
+        {"pk": "subgroup_meeting.pk"},
+        # The coordinator sees the meeting but answers for no organisation: 403.
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        data="meeting-rsvp",
+        allowed=("referent_a", 302),
+    ),
     # --- Catalogue ----------------------------------------------------------------------------
     Row("services:service-list", PUBLIC),
     Row("services:service-detail", PUBLIC, {"slug": "public_a.slug"}, "everyone"),
@@ -249,6 +271,12 @@ ROWS = [
     Row("account_inactive", PUBLIC),
     Row("account_signup", expect(Redirect("account:profile"), anonymous=200)),
     Row("account_reauthenticate", SIGNED_IN),
+    Row("account_request_reauthentication_code", SIGNED_IN),
+    # Without a code requested first, allauth sends the person back to ask for one.
+    Row(
+        "account_confirm_reauthentication_code",
+        expect(Redirect("account_request_reauthentication_code"), anonymous=LOGIN),
+    ),
     Row("account_email", SIGNED_IN),
     Row("account_email_verification_sent", PUBLIC),
     Row("account_change_password", SIGNED_IN),
@@ -427,6 +455,15 @@ def world(org_a, org_b, employee_a, employee_b):
     )
     private_agreement.save()
     SavedService.objects.create(user=employee_a, service=reserved_a)
+    main_group = factories.make_group(name="Gruppo di lavoro del Distretto", slug="gruppo")
+    main_group.members.add(org_a, org_b)
+    subgroup = factories.make_group(
+        name="Sotto-gruppo 0-14", slug="sotto-gruppo", parent=main_group
+    )
+    subgroup.members.add(org_a)
+    minutes = SimpleUploadedFile(
+        "verbale.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+    )
     return SimpleNamespace(
         org_a=org_a,
         category=category,
@@ -456,6 +493,8 @@ def world(org_a, org_b, employee_a, employee_b):
         agreement=agreement,
         private_agreement=private_agreement,
         programme=factories.make_programme(),
+        group_meeting=factories.make_meeting(main_group, minutes_file=minutes),
+        subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
     )
 
 
@@ -489,6 +528,7 @@ def post_data(row, world):
         "service-edit": service_data(world.category, title="Bozza di Alfa, rivista"),
         "request-answer": {"status": "accepted", "answer": "Ti aspettiamo lunedì."},
         "affiliation-reject": {"reason": "Non risulta tra i dipendenti."},
+        "meeting-rsvp": {"status": "confirmed", "representative": "Carla Rossi"},
     }
     return bodies[row.data]
 
@@ -505,6 +545,7 @@ def snapshot():
         ReferentInvitation,
         EmailAddress,
         LogEntry,
+        Attendance,
     ]
     state = {
         model._meta.label: list(model.objects.order_by("pk").values_list()) for model in models
