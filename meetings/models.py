@@ -1,6 +1,6 @@
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +53,31 @@ class WorkingGroup(models.Model):
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now):
         return self.filter(starts_at__gte=now).exclude(status=Meeting.Status.CANCELLED)
+
+    def visible_to(self, user):
+        """The ONE rule for who sees which meeting (pages, RSVP, minutes, calendar feed).
+
+        The coordinator sees every meeting. A current referent sees the meetings of the
+        groups their organisations are members of: a sub-group's meetings only when the
+        organisation is a member of that sub-group itself (membership of the main group is
+        not enough), plus any meeting their organisation was invited to one by one. Anybody
+        else sees none.
+        """
+        # Imported here: partners.access is a view-level module and must not load with models.
+        from partners.access import is_coordinator, referent_organizations
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_coordinator(user):
+            return self.all()
+        organizations = referent_organizations(user).values("pk")
+        member = WorkingGroup.members.through.objects.filter(
+            workinggroup_id=OuterRef("group_id"), organization_id__in=organizations
+        )
+        invited = Attendance.objects.filter(
+            meeting_id=OuterRef("pk"), organization_id__in=organizations
+        )
+        return self.filter(Exists(member) | Exists(invited))
 
 
 class Meeting(models.Model):

@@ -1,0 +1,68 @@
+"""Writes on working-group meetings: each one atomic and recorded in the admin log."""
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Attendance, Meeting
+from partners.models import Organization
+
+#: The answers a referent may give for their organisation.
+RSVP_STATUSES = (Attendance.Status.CONFIRMED, Attendance.Status.DECLINED)
+REPRESENTATIVE_MAX_LENGTH = Attendance._meta.get_field("representative").max_length
+
+
+@transaction.atomic
+def attendance_respond(
+    *,
+    meeting: Meeting,
+    organization: Organization,
+    status: str,
+    representative: str,
+    actor: AbstractBaseUser | None,
+) -> Attendance:
+    """Confirm or decline the organisation's attendance at a future scheduled meeting.
+
+    Only an invited organisation may answer: one with an attendance row already, or a
+    member of the meeting's group (its row is created here). Raises ValidationError, with
+    nothing changed, for any other case.
+    """
+    # Lock the meeting: a coordinator cancelling it at the same time wins or waits.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if status not in RSVP_STATUSES:
+        raise ValidationError(_("Choose whether your organisation will attend or not."))
+    representative = " ".join((representative or "").split())
+    if len(representative) > REPRESENTATIVE_MAX_LENGTH:
+        raise ValidationError(
+            _("The representative's name can be at most %(max)d characters long.")
+            % {"max": REPRESENTATIVE_MAX_LENGTH}
+        )
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting has been cancelled."))
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.starts_at <= timezone.now():
+        raise ValidationError(_("This meeting has already taken place."))
+    attendance = (
+        Attendance.objects.select_for_update()
+        .filter(meeting=meeting, organization=organization)
+        .first()
+    )
+    if attendance is None:
+        if not meeting.group.members.filter(pk=organization.pk).exists():
+            raise ValidationError(_("Your organisation is not invited to this meeting."))
+        attendance = Attendance(meeting=meeting, organization=organization)
+    attendance.status = status
+    attendance.representative = representative
+    attendance.save()
+    if actor is not None and actor.pk:
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[meeting],
+            action_flag=CHANGE,
+            change_message=_("%(organization)s: %(status)s.")
+            % {"organization": organization.name, "status": attendance.get_status_display()},
+            single_object=True,
+        )
+    return attendance
