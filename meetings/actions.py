@@ -1,12 +1,12 @@
 """Writes on working-group meetings: each one atomic and recorded in the admin log."""
 
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from distretto.audit import log_action
 from meetings.models import Attendance, Meeting
 from partners.models import Organization
 
@@ -56,13 +56,10 @@ def attendance_respond(
     attendance.status = status
     attendance.representative = representative
     attendance.save()
-    if actor is not None and actor.pk:
-        LogEntry.objects.log_actions(
-            user_id=actor.pk,
-            queryset=[meeting],
-            action_flag=CHANGE,
-            change_message=_("%(organization)s: %(status)s.")
-            % {"organization": organization.name, "status": attendance.get_status_display()},
-            single_object=True,
-        )
+    log_action(
+        actor,
+        meeting,
+        _("%(organization)s: %(status)s.")
+        % {"organization": organization.name, "status": attendance.get_status_display()},
+    )
     return attendance

@@ -3,35 +3,21 @@
 import logging
 
 from django.conf import settings
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from distretto.audit import log_action, send_templated_mail
 from distretto.uploads import random_image_name
 from partners.models import Affiliation, Organization
 from services.models import SavedService, ServiceRequest, WelfareService
 from services.slugs import unique_service_slug
-
-
-def _log_change(actor: AbstractBaseUser | None, obj, message: str) -> None:
-    """Leave an entry in the object's admin history, so the coordinator sees who did what."""
-    if actor is None or not actor.pk:
-        return
-    LogEntry.objects.log_actions(
-        user_id=actor.pk,
-        queryset=[obj],
-        action_flag=CHANGE,
-        change_message=message,
-        single_object=True,
-    )
 
 
 @transaction.atomic
@@ -47,7 +33,7 @@ def service_publish(*, service: WelfareService, actor: AbstractBaseUser | None) 
     if service.published_at is None:
         service.published_at = timezone.now()
     service.save(update_fields=["status", "published_at", "updated_at"])
-    _log_change(actor, service, _("Service published."))
+    log_action(actor, service, _("Service published."))
     return service
 
 
@@ -58,7 +44,7 @@ def service_archive(*, service: WelfareService, actor: AbstractBaseUser | None) 
         raise ValidationError(_("%(title)s is already archived.") % {"title": service.title})
     service.status = WelfareService.Status.ARCHIVED
     service.save(update_fields=["status", "updated_at"])
-    _log_change(actor, service, _("Service archived."))
+    log_action(actor, service, _("Service archived."))
     return service
 
 
@@ -90,40 +76,6 @@ ANSWER_STATUSES = {
     ServiceRequest.Status.DECLINED,
     ServiceRequest.Status.MORE_INFO,
 }
-
-
-def _log_addition(actor: AbstractBaseUser | None, obj, message: str) -> None:
-    if actor is None or not actor.pk:
-        return
-    LogEntry.objects.log_actions(
-        user_id=actor.pk,
-        queryset=[obj],
-        action_flag=ADDITION,
-        change_message=message,
-        single_object=True,
-    )
-
-
-def _send_mail(template: str, context: dict, recipients: list[str]) -> None:
-    """Send one e-mail per recipient once the transaction commits.
-
-    Mail is written in the site's language (Italian); a failing mail server is logged and
-    does not undo the change that triggered the message.
-    """
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"SITE_URL": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
-        subject = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "") + subject
-        body = render_to_string(f"email/{template}_message.txt", context)
-
-    def send():
-        for address in recipients:
-            EmailMessage(subject=subject, body=body, to=[address]).send()
-
-    transaction.on_commit(send, robust=True)
 
 
 def _delete_file_later(name: str) -> None:
@@ -186,7 +138,7 @@ def service_create(
     _apply_service_data(service, data)
     _save_with_new_slug(service)
     _set_relations(service, data)
-    _log_addition(actor, service, _("Service created as a draft in the partner area."))
+    log_action(actor, service, _("Service created as a draft in the partner area."), flag=ADDITION)
     return service
 
 
@@ -203,7 +155,7 @@ def service_update(
     _set_relations(service, data)
     if old_image and old_image != service.image.name:
         _delete_file_later(old_image)
-    _log_change(actor, service, _("Service changed in the partner area."))
+    log_action(actor, service, _("Service changed in the partner area."))
     return service
 
 
@@ -235,8 +187,11 @@ def service_duplicate(*, service: WelfareService, actor: AbstractBaseUser | None
     copy.audiences.set(service.audiences.all())
     if copy.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
         copy.eligible_organizations.set(service.eligible_organizations.all())
-    _log_addition(
-        actor, copy, _("Service duplicated from %(slug)s as a draft.") % {"slug": service.slug}
+    log_action(
+        actor,
+        copy,
+        _("Service duplicated from %(slug)s as a draft.") % {"slug": service.slug},
+        flag=ADDITION,
     )
     return copy
 
@@ -253,7 +208,7 @@ def service_confirm_valid(
         )
     service.last_verified_on = timezone.localdate()
     service.save(update_fields=["last_verified_on", "updated_at"])
-    _log_change(actor, service, _("Service confirmed as still valid."))
+    log_action(actor, service, _("Service confirmed as still valid."))
     return service
 
 
@@ -300,15 +255,15 @@ def service_request_send(
     )
     with translation.override(settings.LANGUAGE_CODE):
         answer_path = reverse("area:request-answer", kwargs={"pk": service_request.pk})
-    _send_mail(
+    send_templated_mail(
         "service_request_received",
+        _referent_emails(service.provider_id),
         {
             "service_request": service_request,
             "service": service,
             "requester_organization": organization,
             "answer_url": settings.SITE_URL + answer_path,
         },
-        _referent_emails(service.provider_id),
     )
     return service_request
 
@@ -333,14 +288,14 @@ def service_request_answer(
     if requester is not None and requester.is_active:
         with translation.override(settings.LANGUAGE_CODE):
             my_requests_path = reverse("services:my-requests")
-        _send_mail(
+        send_templated_mail(
             "service_request_answered",
+            [requester.email],
             {
                 "service_request": service_request,
                 "service": service_request.service,
                 "my_requests_url": settings.SITE_URL + my_requests_path,
             },
-            [requester.email],
         )
     return service_request
 

@@ -9,7 +9,8 @@ from partners.models import Affiliation, Organization
 from tests import factories
 from tests.accounts.helpers import mail_body
 
-pytestmark = pytest.mark.django_db
+# Mail leaves when the transaction commits: these tests let their writes really commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from tests import factories
 from tests.accounts.helpers import confirmation_path, links_in, path_of, sign_up
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Mail leaves when the transaction commits: these tests let their writes really commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 User = get_user_model()
 
