@@ -2,8 +2,9 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import formats
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
 register = template.Library()
@@ -95,3 +96,39 @@ def elided_page_range(page_obj, on_each_side=2):
     return page_obj.paginator.get_elided_page_range(
         page_obj.number, on_each_side=int(on_each_side), on_ends=1
     )
+
+
+class BreadcrumbNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, parents, nodelist):
+        self.parents = parents
+        self.nodelist = nodelist
+
+    def render(self, context):
+        values = [parent.resolve(context) for parent in self.parents]
+        parents = [
+            {"label": label, "url": target if "/" in str(target) else reverse(target)}
+            for label, target in zip(values[::2], values[1::2], strict=True)
+            if label
+        ]
+        current = mark_safe(self.nodelist.render(context).strip())
+        partial = context.template.engine.get_template("includes/_breadcrumb.html")
+        return partial.render(context.new({"parents": parents, "current": current}))
+
+
+@register.tag
+def breadcrumb(parser, token):
+    """The page's breadcrumb: Home, the parent pages, then the current page.
+
+    `{% breadcrumb label url label url %}current page{% endbreadcrumb %}` takes any number of
+    (label, url) parent pairs, labels already translated (`_("Agreements")` or a variable set with
+    `{% translate ... as name %}`); a url without "/" is a URL name to reverse, and a pair with
+    an empty label is left out. The body, the current page, is ordinary template markup.
+    """
+    bits = token.split_contents()[1:]
+    if len(bits) % 2:
+        raise template.TemplateSyntaxError("breadcrumb takes (label, url) pairs")
+    nodelist = parser.parse(("endbreadcrumb",))
+    parser.delete_first_token()
+    return BreadcrumbNode([parser.compile_filter(bit) for bit in bits], nodelist)
