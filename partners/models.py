@@ -21,12 +21,7 @@ class OrganizationQuerySet(models.QuerySet):
 
     def public(self):
         """Organisations a visitor may see: active or suspended members, not applicants."""
-        return self.filter(
-            membership_status__in=[
-                Organization.MembershipStatus.ACTIVE,
-                Organization.MembershipStatus.SUSPENDED,
-            ]
-        )
+        return self.filter(membership_status__in=Organization.PUBLIC_STATUSES)
 
 
 class Organization(models.Model):
@@ -93,6 +88,9 @@ class Organization(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Members a visitor may see (the partner directory, profile pages, links to them).
+    PUBLIC_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -132,6 +130,11 @@ class Organization(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    @property
+    def has_public_page(self):
+        """The same rule as `Organization.objects.public()`, for an organisation at hand."""
+        return self.membership_status in self.PUBLIC_STATUSES
 
     @property
     def is_active(self):
