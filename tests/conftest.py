@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from partners.models import Affiliation
 from tests import factories
@@ -15,6 +16,11 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    # The active language is per thread and outlives a request: a test that visited /en/
+    # must not leave English on for the next test on the same worker.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from distretto.audit import log_action as _log_change
 from distretto.audit import send_templated_mail as _send_mail
@@ -10,4 +11,7 @@ __all__ = ["_absolute_url", "_log_change", "_send_mail"]
 
 
 def _absolute_url(name: str, **kwargs) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
+    # Links in mail use the site's language, not whichever language the request that
+    # triggered the mail happened to be in (an English admin page must not send /en/ links).
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL + reverse(name, kwargs=kwargs or None)

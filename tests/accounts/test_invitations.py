@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from partners import actions
 from partners.models import Affiliation, Organization, ReferentInvitation
@@ -276,3 +276,11 @@ def test_the_coordinator_ends_affiliations_from_the_admin(
 def test_the_affiliation_list_offers_the_end_action(coordinator_client, employee_a):
     html = coordinator_client.get("/admin/partners/affiliation/").content.decode()
     assert 'value="end_affiliations"' in html
+
+
+def test_the_invitation_link_is_in_the_site_language_whatever_the_sender_browses_in(
+    coordinator, org_a
+):
+    with translation.override("en"):
+        invitation = actions.referent_invite(organization=org_a, email=INVITEE, actor=coordinator)
+    assert invitation_path(mail.outbox[0]) == f"/account/invito/{invitation.token}/"
