@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Signature
-from distretto.admin_helpers import UPLOAD_FIELD_OVERRIDES, related_count
+from common.admin_helpers import UPLOAD_FIELD_OVERRIDES, related_count
 
 
 class SignatureInline(admin.TabularInline):

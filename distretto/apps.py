@@ -10,7 +10,7 @@ class DistrettoConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from distretto.roles import ensure_coordinator_group
+        from common.roles import ensure_coordinator_group
 
         # post_migrate is only sent for apps with models; distretto has none, so listen to
         # the last of the district's apps.

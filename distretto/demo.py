@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Signature
-from distretto.roles import COORDINATOR_GROUP
+from common.roles import COORDINATOR_GROUP
 from meetings.models import (
     Action,
     AgendaItem,

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from distretto.audit import log_action
+from common.audit import log_action
 from meetings.models import Attendance, Meeting
 from partners.models import Organization
 

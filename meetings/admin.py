@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from distretto.admin_helpers import UPLOAD_FIELD_OVERRIDES, related_count
+from common.admin_helpers import UPLOAD_FIELD_OVERRIDES, related_count
 from meetings.models import (
     Action,
     AgendaItem,

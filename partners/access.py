@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from distretto.roles import COORDINATOR_GROUP
+from common.roles import COORDINATOR_GROUP
 from partners.models import Affiliation, Organization
 
 SESSION_KEY = "area_organization_id"

@@ -12,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from distretto.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
-from distretto.csv_export import csv_response, dated_filename
+from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
+from common.csv_export import csv_response, dated_filename
 from distretto.dashboard import CERTIFICATION_WARNING_DAYS, certifications_needing_attention
 from partners import actions
 from partners.models import (

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from distretto.admin_helpers import run_action
+from common.admin_helpers import run_action
 from partners import actions
 from partners.models import Affiliation, Organization, ReferentInvitation
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from distretto.uploads import ImageUploadField
+from common.uploads import ImageUploadField
 from partners.models import Organization
 
 web_url_validator = URLValidator(

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from distretto.audit import log_action, send_templated_mail
-from distretto.uploads import random_image_name
+from common.audit import log_action, send_templated_mail
+from common.uploads import random_image_name
 from partners.models import Affiliation, Organization
 from services.models import SavedService, ServiceRequest, WelfareService
 from services.slugs import unique_service_slug

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from distretto.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
-from distretto.csv_export import csv_response, dated_filename
+from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
+from common.csv_export import csv_response, dated_filename
 from distretto.dashboard import REQUEST_WAITING_DAYS, overdue_service_requests
 from services import actions
 from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService

@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from distretto.uploads import ImageUploadField
+from common.uploads import ImageUploadField
 from partners.forms import BootstrapItaliaFormMixin, clean_phone
 from partners.models import Organization
 from services.models import Audience, Category, ServiceRequest, WelfareService

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from agreements.models import Agreement, Signature
-from distretto.roles import COORDINATOR_GROUP
+from common.roles import COORDINATOR_GROUP
 from meetings.models import Action, Meeting, WorkingGroup, WorkProgramme
 from partners.models import Affiliation, Certification, EmailDomain, Organization
 from services.models import Audience, Category, WelfareService

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from distretto.audit import log_action as _log_change
-from distretto.audit import send_templated_mail as _send_mail
+from common.audit import log_action as _log_change
+from common.audit import send_templated_mail as _send_mail
 
 __all__ = ["_absolute_url", "_log_change", "_send_mail"]
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from distretto.roles import sync_coordinator_group
+from common.roles import sync_coordinator_group
 
 
 def forwards(apps, schema_editor):

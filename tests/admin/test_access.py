@@ -120,7 +120,7 @@ def test_the_coordinator_group_is_restored_after_a_database_flush():
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
-    from distretto.roles import COORDINATOR_GROUP
+    from common.roles import COORDINATOR_GROUP
 
     call_command("flush", "--noinput", verbosity=0)
     group = Group.objects.get(name=COORDINATOR_GROUP)

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from agreements.models import Agreement
-from distretto.admin_helpers import PdfUploadField
-from distretto.uploads import ImageUploadField
+from common.admin_helpers import PdfUploadField
+from common.uploads import ImageUploadField
 from meetings.models import Meeting
 from partners.models import Organization
 from services.models import WelfareService

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from distretto.uploads import validate_image_upload
+from common.uploads import validate_image_upload
 from services.models import WelfareService
 from tests.area.helpers import en, image_bytes, service_data, upload
 

@@ -10,8 +10,8 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from agreements.models import Agreement, Signature
+from common.roles import COORDINATOR_GROUP
 from distretto import demo
-from distretto.roles import COORDINATOR_GROUP
 from meetings.models import (
     Action,
     AgendaItem,

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from distretto.uploads import ImageUploadField
+from common.uploads import ImageUploadField
 
 MAX_REPORTED_ERRORS = 5
 
