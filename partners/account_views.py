@@ -25,6 +25,7 @@ from partners import actions
 from partners.access import private
 from partners.account_forms import AccountDeleteForm, AffiliationRequestForm
 from partners.models import Affiliation, ReferentInvitation
+from partners.rules import is_referent
 from partners.signals import INVITATION_SESSION_KEY
 from services.models import ServiceRequest
 
@@ -52,7 +53,7 @@ def profile(request):
         "current_affiliations": current,
         "pending_affiliations": pending,
         "past_affiliations": past,
-        "is_referent": any(a.role == Affiliation.Role.REFERENT for a in current),
+        "is_referent": is_referent(request.user),
         "email_addresses": EmailAddress.objects.filter(user=request.user).order_by(
             "-primary", "email"
         ),
