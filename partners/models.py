@@ -4,12 +4,15 @@ Other apps point here; nothing here imports another app of the project.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partners.mail_domains import is_public_mail_domain
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -147,6 +150,21 @@ domain_validator = RegexValidator(
 )
 
 
+def validate_organization_mail_domain(value: str) -> None:
+    """Refuse a public mail domain: its addresses say nothing about where someone works."""
+    if is_public_mail_domain(value):
+        raise ValidationError(
+            _(
+                "%(domain)s is a public mail domain (webmail, internet provider, disposable "
+                "or certified PEC mail): anyone can have an address there, so it cannot "
+                "prove that someone works for the organisation. Enter the organisation's "
+                "own domain."
+            ),
+            code="public_mail_domain",
+            params={"domain": value},
+        )
+
+
 class EmailDomain(models.Model):
     organization = models.ForeignKey(
         Organization,
@@ -155,7 +173,10 @@ class EmailDomain(models.Model):
         verbose_name=_("organisation"),
     )
     domain = models.CharField(
-        _("domain"), max_length=253, unique=True, validators=[domain_validator]
+        _("domain"),
+        max_length=253,
+        unique=True,
+        validators=[domain_validator, validate_organization_mail_domain],
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.actions._common import _absolute_url, _log_change, _send_mail
+from partners.mail_domains import is_public_mail_domain
 from partners.models import (
     Affiliation,
     EmailDomain,
@@ -154,13 +155,16 @@ def affiliation_from_verified_email(
     Only active members count. A pending request with that organisation is approved by the
     verification; an existing active affiliation (employee or referent) is left as it is.
     Returns the affiliation, or None when the domain belongs to no active organisation.
+    An address on a public mail domain (webmail, provider, PEC) never counts, even if such
+    a domain was registered for an organisation before the rule existed.
     """
-    if not email_address.verified:
+    domain = _email_domain(email_address.email)
+    if not email_address.verified or is_public_mail_domain(domain):
         return None
     email_domain = (
         EmailDomain.objects.select_related("organization")
         .filter(
-            domain=_email_domain(email_address.email),
+            domain=domain,
             organization__membership_status=Organization.MembershipStatus.ACTIVE,
         )
         .first()
