@@ -12,6 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+    BoundedTextField,
+)
 from partners.mail_domains import is_public_mail_domain
 
 
@@ -62,7 +67,7 @@ class Organization(models.Model):
     role = models.CharField(
         _("role in the District"), max_length=20, choices=Role.choices, default=Role.PARTNER
     )
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -235,7 +240,7 @@ class Certification(models.Model):
         blank=True,
         help_text=_("Reference of the decision or of the certificate."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("Family Audit certification")
@@ -327,7 +332,7 @@ class Affiliation(models.Model):
         related_name="+",
         verbose_name=_("verified by"),
     )
-    request_message = models.TextField(_("request message"), blank=True)
+    request_message = BoundedTextField(_("request message"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
@@ -373,7 +378,7 @@ class MembershipApplication(models.Model):
     certification_reference = models.CharField(
         _("Family Audit certification reference"), max_length=200, blank=True
     )
-    motivation = models.TextField(_("motivation"), blank=True)
+    motivation = BoundedTextField(_("motivation"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -387,7 +392,7 @@ class MembershipApplication(models.Model):
         related_name="+",
         verbose_name=_("reviewed by"),
     )
-    review_notes = models.TextField(_("review notes"), blank=True)
+    review_notes = BoundedTextField(_("review notes"), max_length=NOTES_MAX_LENGTH, blank=True)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.SET_NULL,

@@ -273,7 +273,7 @@ def affiliation_request(
             )
         raise ValidationError(_("You already belong to %(name)s.") % {"name": organization.name})
     message = message.strip()
-    if len(message) > 1000:
+    if len(message) > Affiliation._meta.get_field("request_message").max_length:
         raise ValidationError(_("The message can be at most 1000 characters long."))
     affiliation = Affiliation.objects.create(
         user=actor,
