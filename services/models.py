@@ -266,6 +266,17 @@ class ServiceRequest(models.Model):
         verbose_name_plural = _("service requests")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["service", "status"])]
+        constraints = [
+            # One open request per person and service, even when two submits race.
+            models.UniqueConstraint(
+                fields=["service", "requester"],
+                condition=Q(status="open"),
+                name="servicerequest_one_open_per_requester_and_service",
+                violation_error_message=_(
+                    "This person already has a request for this service awaiting an answer."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.service} — {self.get_status_display()}"
