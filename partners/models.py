@@ -3,6 +3,9 @@
 Other apps point here; nothing here imports another app of the project.
 """
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -419,17 +422,39 @@ class MembershipApplication(models.Model):
         return self.organization_name
 
 
+def hash_invitation_token(raw_token: str) -> str:
+    """An invitation token as stored: its SHA-256 in hex, so the database holds no working link."""
+    return hashlib.sha256(raw_token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class ReferentInvitationQuerySet(models.QuerySet):
     def open(self, now=None):
         """Invitations that can still be accepted: not used and not expired."""
         return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
 
+    def with_token(self, raw_token: str):
+        """The invitation whose link carries this token (compared by hash)."""
+        return self.filter(token_hash=hash_invitation_token(raw_token))
+
+
+class ReferentInvitationManager(models.Manager.from_queryset(ReferentInvitationQuerySet)):
+    def create_with_token(self, **fields) -> "ReferentInvitation":
+        """Create an invitation with a new random token, stored only as its hash.
+
+        The raw token, for the e-mail's link, is on the returned object's ``raw_token``.
+        """
+        raw_token = secrets.token_urlsafe(32)
+        invitation = self.create(token_hash=hash_invitation_token(raw_token), **fields)
+        invitation.raw_token = raw_token
+        return invitation
+
 
 class ReferentInvitation(models.Model):
     """The coordinator's invitation to become referent of an organisation.
 
-    The e-mail carries a link with the token; the invitation is accepted when the invitee
-    signs up or signs in with the invited address (see partners.actions.invitation_accept).
+    The e-mail carries a link with a random token, of which only the hash is stored; the
+    invitation is accepted when the invitee signs up or signs in with the invited address
+    (see partners.actions.invitation_accept).
     """
 
     organization = models.ForeignKey(
@@ -439,7 +464,7 @@ class ReferentInvitation(models.Model):
         verbose_name=_("organisation"),
     )
     email = models.EmailField(_("email address"))
-    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -460,7 +485,7 @@ class ReferentInvitation(models.Model):
         verbose_name=_("accepted by"),
     )
 
-    objects = ReferentInvitationQuerySet.as_manager()
+    objects = ReferentInvitationManager()
 
     class Meta:
         verbose_name = _("referent invitation")

@@ -47,11 +47,15 @@ def accept_session_invitation(request, user) -> None:
     """Accept the invitation whose link brought this browser here, if it is for this user."""
     if request is None or not hasattr(request, "session"):
         return
-    token = request.session.get(INVITATION_SESSION_KEY)
-    if not token:
+    # The session keeps the token's hash, like the database (see account_views).
+    token_hash = request.session.get(INVITATION_SESSION_KEY)
+    if not token_hash:
         return
     invitation = (
-        ReferentInvitation.objects.open().select_related("organization").filter(token=token).first()
+        ReferentInvitation.objects.open()
+        .select_related("organization")
+        .filter(token_hash=token_hash)
+        .first()
     )
     if invitation is None:
         request.session.pop(INVITATION_SESSION_KEY, None)

@@ -1,7 +1,6 @@
 """People and their affiliations: work e-mail, requests, approval, referents, invitations."""
 
 import datetime
-import secrets
 
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import ADDITION
@@ -440,7 +439,8 @@ def referent_invite(
     """The coordinator invites someone to be referent of an active organisation.
 
     Inviting the same address again for the same organisation replaces the earlier
-    invitation (its link stops working), so a lost e-mail is simply sent again.
+    invitation (its link stops working), so a lost e-mail is simply sent again. Only the
+    e-mail holds the link's token; the database keeps its hash.
     """
     if not _is_coordinator(actor):
         raise PermissionDenied(_("Only the coordinator can invite referents."))
@@ -449,10 +449,9 @@ def referent_invite(
     ReferentInvitation.objects.open(now).filter(
         organization=organization, email__iexact=email
     ).update(expires_at=now)
-    invitation = ReferentInvitation.objects.create(
+    invitation = ReferentInvitation.objects.create_with_token(
         organization=organization,
         email=email,
-        token=secrets.token_urlsafe(32),
         invited_by=actor,
         expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
     )
@@ -467,7 +466,7 @@ def referent_invite(
         {
             "invitation": invitation,
             "organization": organization,
-            "accept_url": _absolute_url("account:invitation-accept", token=invitation.token),
+            "accept_url": _absolute_url("account:invitation-accept", token=invitation.raw_token),
         },
     )
     return invitation
