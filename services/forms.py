@@ -15,7 +15,7 @@ from services.models import Audience, Category, ServiceRequest, WelfareService
 
 SUMMARY_MIN_LENGTH = 20
 DESCRIPTION_MIN_LENGTH = 40
-MESSAGE_MAX_LENGTH = 2000
+MESSAGE_MAX_LENGTH = ServiceRequest._meta.get_field("message").max_length
 
 # A link shown to employees must open a web page: no ftp://, no javascript:.
 web_url_validator = URLValidator(

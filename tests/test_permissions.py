@@ -306,7 +306,7 @@ ROWS = [
         # The link is the secret: a visitor is sent to sign up with the invited address; a
         # signed-in person sees the invitation, and may accept it only with that address.
         expect(200, anonymous=Redirect("account_signup")),
-        {"token": "invitation.token"},
+        {"token": "invitation.raw_token"},
         "open",
         post=expect(200, anonymous=Redirect("account_signup")),
     ),
@@ -580,10 +580,9 @@ def world(org_a, org_b, employee_a, employee_b):
             second_referent, org_a, role=Affiliation.Role.REFERENT
         ),
         pending_a=pending_affiliation(org_a, "gina@alfa.example"),
-        invitation=ReferentInvitation.objects.create(
+        invitation=ReferentInvitation.objects.create_with_token(
             organization=org_a,
             email="nuovo.referente@alfa.example",
-            token="t0k3n-" + "x" * 40,
             expires_at=timezone.now() + timedelta(days=14),
         ),
         applicant=factories.make_organization(
