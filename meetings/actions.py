@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import log_action
-from meetings.models import Attendance, Meeting
+from common.records import Ensured, ensure, log_ensured
+from meetings.models import Action, AgendaItem, Attendance, Meeting, WorkingGroup, WorkProgramme
 from partners.models import Organization
 
 #: The answers a referent may give for their organisation.
@@ -63,3 +64,60 @@ def attendance_respond(
         % {"organization": organization.name, "status": attendance.get_status_display()},
     )
     return attendance
+
+
+# --- Reference data (the demo district, imports): idempotent upserts by natural key ---
+
+
+@transaction.atomic
+def working_group_ensure(
+    *, slug: str, actor: AbstractBaseUser | None, **fields
+) -> Ensured[WorkingGroup]:
+    """The working group `slug` with the given name, parent, coordinator and members."""
+    result = ensure(WorkingGroup, {"slug": slug}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def agenda_item_ensure(
+    *, meeting: Meeting, position: int, actor: AbstractBaseUser | None, **fields
+) -> Ensured[AgendaItem]:
+    """Item number `position` of the meeting's agenda, with the given title and notes."""
+    result = ensure(AgendaItem, {"meeting": meeting, "position": position}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def attendance_ensure(
+    *, meeting: Meeting, organization: Organization, actor: AbstractBaseUser | None, **fields
+) -> Ensured[Attendance]:
+    """The organisation's attendance row for the meeting, in any status (held meetings too).
+
+    A referent's own answer goes through attendance_respond, which checks the meeting is
+    still ahead.
+    """
+    result = ensure(Attendance, {"meeting": meeting, "organization": organization}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def work_programme_ensure(
+    *, year: int, actor: AbstractBaseUser | None, **fields
+) -> Ensured[WorkProgramme]:
+    """The work programme of `year` with the given title, summary and approval date."""
+    result = ensure(WorkProgramme, {"year": year}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def programme_action_ensure(
+    *, programme: WorkProgramme, title: str, actor: AbstractBaseUser | None, **fields
+) -> Ensured[Action]:
+    """The action `title` of the programme, with its area, lead, partners, services..."""
+    result = ensure(Action, {"programme": programme, "title": title}, fields)
+    log_ensured(actor, result)
+    return result
