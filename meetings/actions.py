@@ -1,5 +1,6 @@
 """Writes on working-group meetings: each one atomic and recorded in the admin log."""
 
+from django.contrib.admin.models import ADDITION
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,44 @@ from partners.models import Organization
 #: The answers a referent may give for their organisation.
 RSVP_STATUSES = (Attendance.Status.CONFIRMED, Attendance.Status.DECLINED)
 REPRESENTATIVE_MAX_LENGTH = Attendance._meta.get_field("representative").max_length
+
+
+@transaction.atomic
+def meeting_schedule(*, group: WorkingGroup, actor: AbstractBaseUser | None, **fields) -> Meeting:
+    """Put a meeting of a working group in the calendar; ``fields`` are the Meeting's fields.
+
+    The group's members see it (and may answer) at once. Raises ValidationError, with
+    nothing saved, when the meeting does not make sense (e.g. it ends before it starts).
+    """
+    fields.setdefault("status", Meeting.Status.SCHEDULED)
+    meeting = Meeting(group=group, **fields)
+    meeting.full_clean()
+    meeting.save()
+    log_action(actor, meeting, _("Meeting scheduled."), flag=ADDITION)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, actor: AbstractBaseUser | None, **fields) -> Meeting:
+    """Change a meeting's details (time, place, minutes...); cancel it with meeting_cancel."""
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    log_action(actor, meeting, _("Meeting changed."))
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: AbstractBaseUser | None) -> Meeting:
+    """Call a scheduled meeting off; it stays in the calendar, marked as cancelled."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ValidationError(_("Only a scheduled meeting can be cancelled."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["status"])
+    log_action(actor, meeting, _("Meeting cancelled."))
+    return meeting
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from partners.models import (
 )
 
 __all__ = [
+    "organization_create",
     "organization_activate",
     "organization_suspend",
     "organization_withdraw",
@@ -112,6 +113,21 @@ def _unique_organization_slug(name: str) -> str:
     while Organization.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+@transaction.atomic
+def organization_create(*, actor: AbstractBaseUser | None, **fields) -> Organization:
+    """Put an organisation on file; ``fields`` are the model's fields (slug made from the name).
+
+    Raises ValidationError, with nothing saved, when a field is invalid or the name is taken.
+    """
+    if not fields.get("slug"):
+        fields["slug"] = _unique_organization_slug(fields.get("name") or "")
+    organization = Organization(**fields)
+    organization.full_clean()
+    organization.save()
+    _log_change(actor, organization, _("Organisation created."), flag=ADDITION)
+    return organization
 
 
 def _check_submitted(application: MembershipApplication) -> None:

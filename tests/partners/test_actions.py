@@ -169,3 +169,20 @@ def test_an_application_is_reviewed_only_once(coordinator, review):
             application=application, actor=coordinator
         )
     assert not Organization.objects.exists()
+
+
+def test_creating_an_organisation_makes_a_free_slug_and_records_who_did_it(coordinator, org_a):
+    organization = actions.organization_create(
+        actor=coordinator, name="Organizzazione Alfa 2", kind=Organization.Kind.COMPANY
+    )
+    organization = Organization.objects.get(pk=organization.pk)
+    assert organization.slug == "organizzazione-alfa-2"
+    assert LogEntry.objects.filter(object_id=str(organization.pk), user=coordinator).exists()
+
+
+def test_creating_an_organisation_with_a_taken_name_is_refused(coordinator, org_a):
+    with pytest.raises(ValidationError):
+        actions.organization_create(
+            actor=coordinator, name=org_a.name, kind=Organization.Kind.COMPANY
+        )
+    assert Organization.objects.filter(name=org_a.name).count() == 1
