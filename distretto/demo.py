@@ -40,7 +40,6 @@ from partners import actions as partner_actions
 from partners.models import Affiliation, Organization
 from services import actions as service_actions
 
-DATA_DIR = Path(__file__).with_name("demo_data")
 ROME = ZoneInfo("Europe/Rome")
 
 #: The password given to demo accounts when they are created (never reset afterwards).
@@ -48,14 +47,12 @@ DEMO_PASSWORD = "Distretto2026!"
 
 
 def _read(name: str) -> dict:
-    with (DATA_DIR / f"{name}.toml").open("rb") as data_file:
+    with (Path(__file__).with_name("demo_data") / f"{name}.toml").open("rb") as data_file:
         return tomllib.load(data_file)
 
 
-DISTRICT = _read("district")
-CATALOGUE = _read("catalogue")
-WORKING_GROUP = _read("working_group")
-PEOPLE = _read("accounts")
+DISTRICT, CATALOGUE = _read("district"), _read("catalogue")
+WORKING_GROUP, PEOPLE = _read("working_group"), _read("accounts")
 
 #: Every example service carries this sentence at the start of its description.
 SERVICE_MARKER: str = CATALOGUE["service_marker"]
@@ -64,35 +61,27 @@ EXAMPLE_NOTE: str = DISTRICT["example_note"]
 
 FBK = "fondazione-bruno-kessler"
 UNITN = "universita-degli-studi-di-trento"
-COMUNE = "comune-di-trento"
 #: The nine signatories of 10 October 2018 and 19 March 2019, in the seed's order.
 SIGNATORIES: list[str] = next(
     a["signatories"] for a in DISTRICT["agreements"] if a["slug"] == "accordo-volontario-area-2018"
 )
 
-COORDINATOR, ADMIN, REFERENT, EMPLOYEE, CITIZEN = (
-    "coordinator",
-    "admin",
-    "referent",
-    "employee",
-    "citizen",
-)
 ROLE_LABELS = {
-    COORDINATOR: _("Coordinator (back office)"),
-    ADMIN: _("Technical administrator"),
-    REFERENT: _("Referent"),
-    EMPLOYEE: _("Employee"),
-    CITIZEN: _("No affiliation"),
+    "coordinator": _("Coordinator (back office)"),
+    "admin": _("Technical administrator"),
+    "referent": _("Referent"),
+    "employee": _("Employee"),
+    "citizen": _("No affiliation"),
 }
 
 
 class Account(NamedTuple):
     email: str
-    kind: str
+    kind: str  # a key of ROLE_LABELS
     first_name: str
     last_name: str
-    organization: str | None = None
-    status: str | None = None
+    organization: str | None = None  # slug, for referents and employees
+    status: str | None = None  # of the affiliation
     verified_via: str | None = None
 
 
@@ -128,11 +117,6 @@ def relative_date(value, year: int) -> dt.date | None:
     return dt.date(year + int(match["offset"] or 0), int(match["month"]), int(match["day"]))
 
 
-def _second_tuesday(year: int, month: int) -> dt.date:
-    first = dt.date(year, month, 1)
-    return first + dt.timedelta(days=(1 - first.weekday()) % 7 + 7)
-
-
 def meeting_title(year: int, quarter: int) -> str:
     meetings = WORKING_GROUP["meetings"]
     ordinal = meetings["quarters"][quarter - 1]["ordinal"]
@@ -140,11 +124,11 @@ def meeting_title(year: int, quarter: int) -> str:
 
 
 def meeting_times(year: int, quarter: int) -> tuple[dt.datetime, dt.datetime]:
-    """The quarter's meeting: the second Tuesday of its month, at the usual time."""
+    """The quarter's meeting: on the second Tuesday of its month, at the usual time."""
     meetings = WORKING_GROUP["meetings"]
-    day = _second_tuesday(year, meetings["quarters"][quarter - 1]["month"])
-    time = dt.time.fromisoformat(meetings["starts_at"])
-    starts = dt.datetime.combine(day, time, tzinfo=ROME)
+    first = dt.date(year, meetings["quarters"][quarter - 1]["month"], 1)
+    day = first + dt.timedelta(days=(1 - first.weekday()) % 7 + 7)
+    starts = dt.datetime.combine(day, dt.time.fromisoformat(meetings["starts_at"]), tzinfo=ROME)
     return starts, starts + dt.timedelta(hours=meetings["hours"])
 
 
@@ -152,16 +136,12 @@ class _Loader:
     """Walks the data files in dependency order; every write is an action with no actor."""
 
     def __init__(self, now: dt.datetime):
-        self.now = now
-        self.today = timezone.localdate(now)
+        self.now, self.today = now, timezone.localdate(now)
         self.year = self.today.year
         self.report = DemoReport()
         self.orgs: dict[str, Organization] = {}
-        self.categories: dict = {}
-        self.audiences: dict = {}
-        self.services: dict = {}
-        self.groups: dict = {}
-        self.referents: dict = {}
+        self.categories, self.audiences, self.services, self.groups = {}, {}, {}, {}
+        self.referents = {}  # organisation slug -> its first demo referent
 
     def track(self, result: Ensured):
         """Count what an `*_ensure` action did and hand back its row."""
@@ -170,11 +150,11 @@ class _Loader:
         return result.obj
 
     def put(self, model, lookup: dict, values: dict, *, create, update):
-        """For the plain create / update actions: create the row, or update what differs."""
+        """With plain create / update actions: create the row, or update what differs."""
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             self.report.created += 1
-            return create(**lookup, **values)
+            return create(**lookup, **values, actor=None)
         changed = differing_fields(obj, values)
         if changed:
             self.report.updated += 1
@@ -187,55 +167,42 @@ class _Loader:
     def load(self) -> DemoReport:
         self.load_organizations()
         self.load_agreements()
-        self.load_catalogue_vocabulary()
+        self.load_catalogue()
         self.load_accounts()
         self.load_services()
-        self.load_groups()
-        self.load_meetings()
+        self.load_working_group()
         self.load_programmes()
         return self.report
 
+    def update_organization(self, org: Organization, **changed) -> Organization:
+        if changed.pop("membership_status", None):
+            partner_actions.organization_activate(organization=org, actor=None)
+        if changed:
+            partner_actions.organization_update(organization=org, actor=None, **changed)
+        return org
+
     def load_organizations(self) -> None:
         for slug, data in DISTRICT["organizations"].items():
-            data = dict(data)
-            domain, certifications = data.pop("domain"), data.pop("certifications")
-            values = {
-                "role": Organization.Role.PARTNER,
-                "short_name": "",
-                "website": "",
-                "contact_email": "",
-                "address": "",
-                "area": "",
-                **data,
-                "latitude": Decimal(data["latitude"]) if "latitude" in data else None,
-                "longitude": Decimal(data["longitude"]) if "longitude" in data else None,
-                "membership_status": Organization.MembershipStatus.ACTIVE,
-                "joined_on": DISTRICT["joined_on"],
-                "left_on": None,
-            }
-            org = self.put(
+            values = {**DISTRICT["organization_defaults"], **data, "left_on": None}
+            domain, certifications = values.pop("domain"), values.pop("certifications")
+            for name in ("latitude", "longitude"):
+                values[name] = Decimal(values[name]) if name in values else None
+            org = self.orgs[slug] = self.put(
                 Organization,
                 {"slug": slug},
                 values,
-                create=lambda **fields: partner_actions.organization_create(actor=None, **fields),
-                update=lambda org, **fields: partner_actions.organization_update(
-                    organization=org, actor=None, **fields
-                ),
+                create=partner_actions.organization_create,
+                update=self.update_organization,
             )
-            self.orgs[slug] = org
             self.track(
                 partner_actions.email_domain_ensure(domain=domain, organization=org, actor=None)
             )
             for certification in certifications:
-                dates = {
-                    name: relative_date(certification.get(name), self.year)
-                    for name in ("registered_on", "granted_on", "expires_on")
-                }
+                dates = ("registered_on", "granted_on", "expires_on")
+                values = {name: relative_date(certification.get(name), self.year) for name in dates}
                 result = partner_actions.certification_ensure(
                     organization=org,
-                    phase=certification["phase"],
-                    status=certification["status"],
-                    **dates,
+                    **certification | values,
                     notes=DISTRICT["certification_note"],
                     actor=None,
                 )
@@ -245,31 +212,27 @@ class _Loader:
         agreements: dict[str, Agreement] = {}
         for data in DISTRICT["agreements"]:
             values = {
-                "kind": data["kind"],
-                "title": data["title"],
-                "signed_on": data["signed_on"],
-                "signed_on_precision": data["signed_on_precision"],
-                "summary": data["summary"],
+                **data,
                 "is_public": True,
                 "predecessor": agreements.get(data.get("predecessor")),
             }
-            agreement = self.put(
+            slug, signatories = values.pop("slug"), values.pop("signatories")
+            agreement = agreements[slug] = self.put(
                 Agreement,
-                {"slug": data["slug"]},
+                {"slug": slug},
                 values,
-                create=lambda **fields: agreement_actions.agreement_create(actor=None, **fields),
-                update=lambda agreement, **fields: agreement_actions.agreement_update(
-                    agreement=agreement, actor=None, **fields
+                create=agreement_actions.agreement_create,
+                update=lambda agreement, **changed: agreement_actions.agreement_update(
+                    agreement=agreement, actor=None, **changed
                 ),
             )
-            agreements[data["slug"]] = agreement
-            for org in self.org_list(data["signatories"]):
+            for org in self.org_list(signatories):
                 self.put(
                     Signature,
                     {"agreement": agreement, "organization": org},
                     {"signed_on": agreement.signed_on, "withdrawn_on": None},
                     create=lambda withdrawn_on, **fields: agreement_actions.agreement_sign(
-                        actor=None, **fields
+                        **fields
                     ),
                     update=lambda signature, **_changed: agreement_actions.signature_update(
                         signature=signature,
@@ -279,213 +242,175 @@ class _Loader:
                     ),
                 )
 
-    def load_catalogue_vocabulary(self) -> None:
+    def load_catalogue(self) -> None:
         for position, data in enumerate(CATALOGUE["categories"], start=1):
-            data = dict(data)
-            result = service_actions.category_ensure(
-                slug=data.pop("slug"), position=position, actor=None, **data
-            )
-            self.categories[result.obj.slug] = self.track(result)
+            result = service_actions.category_ensure(**data, position=position, actor=None)
+            self.categories[data["slug"]] = self.track(result)
         for position, data in enumerate(CATALOGUE["audiences"], start=1):
-            result = service_actions.audience_ensure(
-                code=data["code"], name=data["name"], position=position, actor=None
-            )
-            self.audiences[result.obj.code] = self.track(result)
+            result = service_actions.audience_ensure(**data, position=position, actor=None)
+            self.audiences[data["code"]] = self.track(result)
 
     def load_accounts(self) -> None:
         coordinator_group = Group.objects.get(name=COORDINATOR_GROUP)
         password = make_password(DEMO_PASSWORD)  # hashed once: hashing is deliberately slow
         coordinator = None
         for account in ACCOUNTS:
-            user = self.track(
-                partner_actions.account_ensure(
-                    email=account.email,
-                    password=password,
-                    groups=[coordinator_group] if account.kind == COORDINATOR else [],
-                    first_name=account.first_name,
-                    last_name=account.last_name,
-                    is_active=True,
-                    is_staff=account.kind in (COORDINATOR, ADMIN),
-                    is_superuser=account.kind == ADMIN,
-                    actor=None,
-                )
+            result = partner_actions.account_ensure(
+                email=account.email,
+                password=password,
+                groups=[coordinator_group] if account.kind == "coordinator" else [],
+                first_name=account.first_name,
+                last_name=account.last_name,
+                is_active=True,
+                is_staff=account.kind in ("coordinator", "admin"),
+                is_superuser=account.kind == "admin",
+                actor=None,
             )
-            if account.kind == COORDINATOR:
-                coordinator = user
+            user = self.track(result)
+            coordinator = user if account.kind == "coordinator" else coordinator
             org = self.orgs[account.organization] if account.organization else None
-            status_label = ""
-            if org is not None:
-                affiliation = self.load_affiliation(account, user, org, coordinator)
-                status_label = affiliation.get_status_display()
+            affiliation = self.load_affiliation(account, user, org, coordinator) if org else None
             self.report.accounts.append(
                 DemoAccount(
                     email=account.email,
                     role=str(ROLE_LABELS[account.kind]),
                     organization=org.display_name if org else "",
-                    status=str(status_label),
+                    status=str(affiliation.get_status_display()) if affiliation else "",
                 )
             )
 
     def load_affiliation(self, account: Account, user, org, coordinator) -> Affiliation:
-        via = account.verified_via
-        verifier = None
-        if via == Affiliation.VerifiedVia.INVITATION:
-            verifier = coordinator
-        elif via == Affiliation.VerifiedVia.REFERENT_APPROVAL:
-            verifier = self.referents.get(account.organization)
+        verifiers = {
+            Affiliation.VerifiedVia.INVITATION: coordinator,
+            Affiliation.VerifiedVia.REFERENT_APPROVAL: self.referents.get(account.organization),
+        }
         active = account.status == Affiliation.Status.ACTIVE
         result = partner_actions.affiliation_ensure(
             user=user,
             organization=org,
-            role=Affiliation.Role.REFERENT
-            if account.kind == REFERENT
-            else Affiliation.Role.EMPLOYEE,
+            role=account.kind if account.kind == "referent" else "employee",
             status=account.status,
-            verified_via=via or "",
-            verified_by=verifier,
+            verified_via=account.verified_via or "",
+            verified_by=verifiers.get(account.verified_via),
             verified_at=self.now,
             request_message="" if active else PEOPLE["pending_request_message"],
             actor=None,
         )
-        if account.kind == REFERENT:
+        if account.kind == "referent":
             self.referents.setdefault(account.organization, user)
         return self.track(result)
 
     def load_services(self) -> None:
         year = self.year
         seasons = {
-            name: tuple(
-                relative_date(period[key], year) for key in ("available_from", "available_until")
-            )
+            name: {key: relative_date(day, year) for key, day in period.items()}
             for name, period in CATALOGUE["seasons"].items()
         }
         # Verification dates move with the quarter, so they always look recent.
         quarter_start = dt.date(year, 3 * ((self.today.month - 1) // 3) + 1, 1)
         first_publication = dt.datetime(year - 1, 9, 1, 9, 0, tzinfo=ROME)
         for index, data in enumerate(CATALOGUE["services"]):
-            status = data.get("status", "published")
-            available_from, available_until = seasons.get(data.get("season"), (None, None))
-            result = service_actions.service_ensure(
-                slug=data["slug"],
-                provider=self.orgs[data["provider"]],
-                title=data["title"].format(last_year=year - 1),
-                summary=data["summary"],
-                description=f"{SERVICE_MARKER}\n\n{data['text']}",
-                category=self.categories[data["category"]],
-                audiences=[self.audiences[code] for code in data["audiences"]],
-                eligibility=data.get("eligibility", "all_partners"),
-                eligible_organizations=self.org_list(data.get("eligible", [])),
-                cost=data.get("cost", "free"),
-                cost_conditions=data.get("cost_conditions", ""),
-                address=data.get("address", ""),
-                area=data.get("area", ""),
-                is_online=data.get("online", False),
-                available_from=available_from,
-                available_until=available_until,
-                status=status,
-                is_featured=data.get("featured", False),
-                published_at=(
-                    None if status == "draft" else first_publication + dt.timedelta(days=3 * index)
-                ),
-                last_verified_on=quarter_start - dt.timedelta(days=2 * index + 1),
-                created_by=self.referents.get(data["provider"]),
-                actor=None,
-            )
+            values = {**CATALOGUE["service_defaults"], **data}
+            season = seasons.get(values.pop("season", None), {})
+            text, eligible = values.pop("text"), values.pop("eligible", [])
+            published = values["status"] != "draft"
+            values |= {
+                "provider": self.orgs[data["provider"]],
+                "title": data["title"].format(last_year=year - 1),
+                "description": f"{SERVICE_MARKER}\n\n{text}",
+                "category": self.categories[data["category"]],
+                "audiences": [self.audiences[code] for code in data["audiences"]],
+                "eligible_organizations": self.org_list(eligible),
+                "available_from": season.get("available_from"),
+                "available_until": season.get("available_until"),
+                "published_at": first_publication + dt.timedelta(days=3 * index)
+                if published
+                else None,
+                "last_verified_on": quarter_start - dt.timedelta(days=2 * index + 1),
+                "created_by": self.referents.get(data["provider"]),
+            }
+            result = service_actions.service_ensure(**values, actor=None)
             self.services[data["slug"]] = self.track(result)
 
-    def load_groups(self) -> None:
+    def load_working_group(self) -> None:
         for data in WORKING_GROUP["groups"]:
             result = meeting_actions.working_group_ensure(
-                slug=data["slug"],
-                name=data["name"],
-                parent=self.groups[data["parent"]] if "parent" in data else None,
-                coordinator=self.orgs[data["coordinator"]],
-                description=data["description"],
-                members=self.org_list(data["members"]),
+                **data
+                | {
+                    "parent": self.groups.get(data.get("parent")),
+                    "coordinator": self.orgs[data["coordinator"]],
+                    "members": self.org_list(data["members"]),
+                },
                 actor=None,
             )
             self.groups[data["slug"]] = self.track(result)
-
-    def load_meetings(self) -> None:
-        group = self.groups[WORKING_GROUP["groups"][0]["slug"]]
-        members = self.org_list(WORKING_GROUP["groups"][0]["members"])
-        for year in (self.year - 1, self.year):
-            for quarter in (1, 2, 3, 4):
-                self.load_meeting(group, members, year, quarter)
+        main = WORKING_GROUP["groups"][0]
+        members = self.org_list(main["members"])
+        quarters = [(year, q) for year in (self.year - 1, self.year) for q in (1, 2, 3, 4)]
         # Next year's first meeting is always convened already, so the portal has one ahead.
-        self.load_meeting(group, members, self.year + 1, 1)
+        for year, quarter in [*quarters, (self.year + 1, 1)]:
+            self.load_meeting(self.groups[main["slug"]], members, year, quarter)
 
     def load_meeting(self, group, members, year: int, quarter: int) -> None:
         settings = WORKING_GROUP["meetings"]
+        quarter_data = settings["quarters"][quarter - 1]
         starts, ends = meeting_times(year, quarter)
         held = ends <= self.now
-        place = settings["quarters"][quarter - 1]["place"]
-        agenda = [
-            item.format(year=year, next_year=year + 1)
-            for item in settings["quarters"][quarter - 1]["agenda"]
-        ]
-        attendance = {}
-        for index, org in enumerate(members):
-            if held:
-                present = (index + quarter + year) % 5 != 0
-                attendance[org] = (
-                    Attendance.Status.ATTENDED if present else Attendance.Status.ABSENT
-                )
-            else:
-                confirmed = (index + quarter) % 2 == 0
-                attendance[org] = (
-                    Attendance.Status.CONFIRMED if confirmed else Attendance.Status.INVITED
-                )
-        minutes = ""
-        if held:
-            minutes = settings["minutes"].format(
-                note=EXAMPLE_NOTE,
-                present=sum(1 for s in attendance.values() if s == Attendance.Status.ATTENDED),
-                members=len(members),
-                agenda="; ".join(agenda),
-            )
+        agenda = [item.format(year=year, next_year=year + 1) for item in quarter_data["agenda"]]
+        S = Attendance.Status
+        if held:  # a made-up but stable pattern of who came
+            statuses = [
+                S.ATTENDED if (i + quarter + year) % 5 else S.ABSENT for i in range(len(members))
+            ]
+        else:
+            statuses = [
+                S.INVITED if (i + quarter) % 2 else S.CONFIRMED for i in range(len(members))
+            ]
+        minutes = settings["minutes"].format(
+            note=EXAMPLE_NOTE,
+            present=statuses.count(S.ATTENDED),
+            members=len(members),
+            agenda="; ".join(agenda),
+        )
         meeting = self.put(
             Meeting,
             {"group": group, "title": meeting_title(year, quarter)},
             {
                 "starts_at": starts,
                 "ends_at": ends,
-                "place": place,
-                "online_url": "" if place else settings["online_url"],
+                "place": quarter_data["place"],
+                "online_url": "" if quarter_data["place"] else settings["online_url"],
                 "status": Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
-                "minutes": minutes,
+                "minutes": minutes if held else "",
             },
-            create=lambda **fields: meeting_actions.meeting_schedule(actor=None, **fields),
-            update=lambda meeting, **fields: meeting_actions.meeting_update(
-                meeting=meeting, actor=None, **fields
+            create=meeting_actions.meeting_schedule,
+            update=lambda meeting, **changed: meeting_actions.meeting_update(
+                meeting=meeting, actor=None, **changed
             ),
         )
         for position, title in enumerate(agenda, start=1):
-            self.track(
-                meeting_actions.agenda_item_ensure(
-                    meeting=meeting, position=position, title=title, notes="", actor=None
-                )
+            result = meeting_actions.agenda_item_ensure(
+                meeting=meeting, position=position, title=title, notes="", actor=None
             )
-        for org, status in attendance.items():
-            self.track(
-                meeting_actions.attendance_ensure(
-                    meeting=meeting, organization=org, status=status, representative="", actor=None
-                )
+            self.track(result)
+        for org, status in zip(members, statuses, strict=True):
+            result = meeting_actions.attendance_ensure(
+                meeting=meeting, organization=org, status=status, representative="", actor=None
             )
+            self.track(result)
 
     def load_programmes(self) -> None:
         settings = WORKING_GROUP["programmes"]
         for which, year in (("previous", self.year - 1), ("current", self.year)):
             first_meeting, _end = meeting_times(year, 1)
-            programme = self.track(
-                meeting_actions.work_programme_ensure(
-                    year=year,
-                    title=settings["title"].format(year=year),
-                    summary=settings["summary"].format(note=EXAMPLE_NOTE, year=year),
-                    approved_on=first_meeting.date() if first_meeting <= self.now else None,
-                    actor=None,
-                )
+            result = meeting_actions.work_programme_ensure(
+                year=year,
+                title=settings["title"].format(year=year),
+                summary=settings["summary"].format(note=EXAMPLE_NOTE, year=year),
+                approved_on=first_meeting.date() if first_meeting <= self.now else None,
+                actor=None,
             )
+            programme = self.track(result)
             actions = [data for data in settings["actions"] if which in data["status"]]
             for position, data in enumerate(actions, start=1):
                 result = meeting_actions.programme_action_ensure(
@@ -494,7 +419,7 @@ class _Loader:
                     area=data["area"],
                     description=f"{data['description']} {settings['action_note']}",
                     lead_organization=self.orgs[data["lead"]],
-                    subgroup=self.groups[data["subgroup"]] if "subgroup" in data else None,
+                    subgroup=self.groups.get(data.get("subgroup")),
                     status=data["status"][which],
                     position=position,
                     partners=self.org_list(data["partners"]),

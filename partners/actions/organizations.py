@@ -26,6 +26,7 @@ __all__ = [
     "membership_application_approve",
     "membership_application_reject",
     "organization_update_profile",
+    "organization_update",
 ]
 
 
@@ -233,4 +234,25 @@ def organization_update_profile(
         storage = Organization._meta.get_field("logo").storage
         transaction.on_commit(lambda: storage.delete(old_logo), robust=True)
     _log_change(actor, organization, _("Public profile changed in the partner area."))
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, organization: Organization, actor: AbstractBaseUser | None, **fields
+) -> Organization:
+    """Change an organisation's record; ``fields`` are the model's fields.
+
+    Membership changes have their own actions (activate, suspend, withdraw), which tell the
+    people concerned: they are refused here.
+    """
+    if "membership_status" in fields:
+        raise ValidationError(
+            _("Change the membership with the activate, suspend or withdraw actions.")
+        )
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    _log_change(actor, organization, _("Organisation changed."))
     return organization
