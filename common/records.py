@@ -1,9 +1,9 @@
 """Idempotent writes of reference data: create a row, or change only the fields that differ.
 
 The `*_ensure` actions of the apps (categories, working groups, demo accounts...) are built
-on `ensure`; loaders that call plain create/update actions use `differing_fields` to decide
-whether there is anything to update. A row that already matches is not saved at all, so a
-second run leaves `updated_at` and the admin history untouched.
+on `ensure`; loaders whose models have plain create / update actions use `create_or_update`.
+A row that already matches is not saved at all, so a second run leaves `updated_at` and the
+admin history untouched.
 """
 
 from dataclasses import dataclass
@@ -82,6 +82,24 @@ def ensure[M: models.Model](
     for name, items in relations.items():
         getattr(obj, name).set(items)
     return Ensured(obj, created, () if created else (*changed, *relations))
+
+
+def create_or_update[M: models.Model](
+    model: type[M], lookup: dict, values: dict, *, create, update, name: str, actor
+) -> Ensured[M]:
+    """`ensure` for models whose writes have plain create / update actions.
+
+    The row found by `lookup` is created with `create(**lookup, **values, actor=actor)`, or,
+    if one of `values` differs, updated with `update(<name>=row, **values, actor=actor)`:
+    every value, since some update actions want them all.
+    """
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return Ensured(create(**lookup, **values, actor=actor), created=True)
+    changed = differing_fields(obj, values)
+    if changed:
+        obj = update(**{name: obj}, **values, actor=actor)
+    return Ensured(obj, changed=tuple(changed))
 
 
 def log_ensured(actor: AbstractBaseUser | None, result: Ensured) -> None:

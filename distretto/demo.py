@@ -16,13 +16,8 @@ always has current certificates, this year's programme and a meeting ahead.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -32,39 +27,27 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements import actions as agreement_actions
 from agreements.models import Agreement, Signature
-from common.records import Ensured, differing_fields
+from common.records import Ensured, create_or_update
 from common.roles import COORDINATOR_GROUP
+from distretto.demo_data import (
+    ACCOUNTS,
+    CATALOGUE,
+    DEMO_PASSWORD,
+    DISTRICT,
+    EXAMPLE_NOTE,
+    ROME,
+    SERVICE_MARKER,
+    WORKING_GROUP,
+    Account,
+    meeting_times,
+    meeting_title,
+    relative_date,
+)
 from meetings import actions as meeting_actions
 from meetings.models import Attendance, Meeting
 from partners import actions as partner_actions
 from partners.models import Affiliation, Organization
 from services import actions as service_actions
-
-ROME = ZoneInfo("Europe/Rome")
-
-#: The password given to demo accounts when they are created (never reset afterwards).
-DEMO_PASSWORD = "Distretto2026!"
-
-
-def _read(name: str) -> dict:
-    with (Path(__file__).with_name("demo_data") / f"{name}.toml").open("rb") as data_file:
-        return tomllib.load(data_file)
-
-
-DISTRICT, CATALOGUE = _read("district"), _read("catalogue")
-WORKING_GROUP, PEOPLE = _read("working_group"), _read("accounts")
-
-#: Every example service carries this sentence at the start of its description.
-SERVICE_MARKER: str = CATALOGUE["service_marker"]
-#: Other example rows (certifications, minutes, actions, programmes) say this.
-EXAMPLE_NOTE: str = DISTRICT["example_note"]
-
-FBK = "fondazione-bruno-kessler"
-UNITN = "universita-degli-studi-di-trento"
-#: The nine signatories of 10 October 2018 and 19 March 2019, in the seed's order.
-SIGNATORIES: list[str] = next(
-    a["signatories"] for a in DISTRICT["agreements"] if a["slug"] == "accordo-volontario-area-2018"
-)
 
 ROLE_LABELS = {
     "coordinator": _("Coordinator (back office)"),
@@ -73,20 +56,6 @@ ROLE_LABELS = {
     "employee": _("Employee"),
     "citizen": _("No affiliation"),
 }
-
-
-class Account(NamedTuple):
-    email: str
-    kind: str  # a key of ROLE_LABELS
-    first_name: str
-    last_name: str
-    organization: str | None = None  # slug, for referents and employees
-    status: str | None = None  # of the affiliation
-    verified_via: str | None = None
-
-
-#: The demo accounts, in the order the command prints them.
-ACCOUNTS = [Account(**data) for data in PEOPLE["accounts"]]
 
 
 @dataclass
@@ -104,36 +73,8 @@ class DemoReport:
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
-_RELATIVE_DATE = re.compile(r"Y(?P<offset>[+-]\d+)?-(?P<month>\d\d)-(?P<day>\d\d)")
-
-
-def relative_date(value, year: int) -> dt.date | None:
-    """A date of the data files: a TOML date as it is, or "Y-1-11-20" counted from `year`."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    match = _RELATIVE_DATE.fullmatch(value)
-    if match is None:
-        raise ValueError(f"Not a demo date: {value!r}")
-    return dt.date(year + int(match["offset"] or 0), int(match["month"]), int(match["day"]))
-
-
-def meeting_title(year: int, quarter: int) -> str:
-    meetings = WORKING_GROUP["meetings"]
-    ordinal = meetings["quarters"][quarter - 1]["ordinal"]
-    return meetings["title"].format(ordinal=ordinal, year=year)
-
-
-def meeting_times(year: int, quarter: int) -> tuple[dt.datetime, dt.datetime]:
-    """The quarter's meeting: on the second Tuesday of its month, at the usual time."""
-    meetings = WORKING_GROUP["meetings"]
-    first = dt.date(year, meetings["quarters"][quarter - 1]["month"], 1)
-    day = first + dt.timedelta(days=(1 - first.weekday()) % 7 + 7)
-    starts = dt.datetime.combine(day, dt.time.fromisoformat(meetings["starts_at"]), tzinfo=ROME)
-    return starts, starts + dt.timedelta(hours=meetings["hours"])
-
-
 class _Loader:
-    """Walks the data files in dependency order; every write is an action with no actor."""
+    """Walks the data files in dependency order; every write is an action, with no actor."""
 
     def __init__(self, now: dt.datetime):
         self.now, self.today = now, timezone.localdate(now)
@@ -143,26 +84,30 @@ class _Loader:
         self.categories, self.audiences, self.services, self.groups = {}, {}, {}, {}
         self.referents = {}  # organisation slug -> its first demo referent
 
-    def track(self, result: Ensured):
-        """Count what an `*_ensure` action did and hand back its row."""
+    def count(self, result: Ensured):
+        """Count what an action did and hand back its row."""
         self.report.created += result.created
         self.report.updated += result.updated
         return result.obj
 
-    def put(self, model, lookup: dict, values: dict, *, create, update):
-        """With plain create / update actions: create the row, or update what differs."""
-        obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            self.report.created += 1
-            return create(**lookup, **values, actor=None)
-        changed = differing_fields(obj, values)
-        if changed:
-            self.report.updated += 1
-            return update(obj, **changed)
-        return obj
+    def ensure(self, action, **fields):
+        """Call an `*_ensure` action (no actor: nobody in particular loads the demo)."""
+        return self.count(action(**fields, actor=None))
+
+    def put(self, model, lookup: dict, values: dict, *, create, update, name: str):
+        """The same with plain create / update actions (see common.records.create_or_update)."""
+        result = create_or_update(
+            model, lookup, values, create=create, update=update, name=name, actor=None
+        )
+        return self.count(result)
 
     def org_list(self, slugs) -> list[Organization]:
         return [self.orgs[slug] for slug in slugs]
+
+    @staticmethod
+    def optional(rows: dict, key: str | None):
+        """The row named by an optional reference of the data files (a missing key raises)."""
+        return None if key is None else rows[key]
 
     def load(self) -> DemoReport:
         self.load_organizations()
@@ -174,12 +119,11 @@ class _Loader:
         self.load_programmes()
         return self.report
 
-    def update_organization(self, org: Organization, **changed) -> Organization:
-        if changed.pop("membership_status", None):
-            partner_actions.organization_activate(organization=org, actor=None)
-        if changed:
-            partner_actions.organization_update(organization=org, actor=None, **changed)
-        return org
+    @staticmethod
+    def update_organization(*, organization: Organization, membership_status: str, **fields):
+        if organization.membership_status != membership_status:  # only ever back to active
+            partner_actions.organization_activate(organization=organization, actor=None)
+        return partner_actions.organization_update(organization=organization, **fields)
 
     def load_organizations(self) -> None:
         for slug, data in DISTRICT["organizations"].items():
@@ -193,38 +137,32 @@ class _Loader:
                 values,
                 create=partner_actions.organization_create,
                 update=self.update_organization,
+                name="organization",
             )
-            self.track(
-                partner_actions.email_domain_ensure(domain=domain, organization=org, actor=None)
-            )
+            self.ensure(partner_actions.email_domain_ensure, domain=domain, organization=org)
             for certification in certifications:
                 dates = ("registered_on", "granted_on", "expires_on")
-                values = {name: relative_date(certification.get(name), self.year) for name in dates}
-                result = partner_actions.certification_ensure(
+                dates = {name: relative_date(certification.get(name), self.year) for name in dates}
+                self.ensure(
+                    partner_actions.certification_ensure,
+                    **certification | dates,
                     organization=org,
-                    **certification | values,
                     notes=DISTRICT["certification_note"],
-                    actor=None,
                 )
-                self.track(result)
 
     def load_agreements(self) -> None:
         agreements: dict[str, Agreement] = {}
         for data in DISTRICT["agreements"]:
-            values = {
-                **data,
-                "is_public": True,
-                "predecessor": agreements.get(data.get("predecessor")),
-            }
+            values = {**data, "is_public": True}
             slug, signatories = values.pop("slug"), values.pop("signatories")
+            values["predecessor"] = self.optional(agreements, data.get("predecessor"))
             agreement = agreements[slug] = self.put(
                 Agreement,
                 {"slug": slug},
                 values,
                 create=agreement_actions.agreement_create,
-                update=lambda agreement, **changed: agreement_actions.agreement_update(
-                    agreement=agreement, actor=None, **changed
-                ),
+                update=agreement_actions.agreement_update,
+                name="agreement",
             )
             for org in self.org_list(signatories):
                 self.put(
@@ -234,28 +172,25 @@ class _Loader:
                     create=lambda withdrawn_on, **fields: agreement_actions.agreement_sign(
                         **fields
                     ),
-                    update=lambda signature, **_changed: agreement_actions.signature_update(
-                        signature=signature,
-                        signed_on=signature.agreement.signed_on,
-                        withdrawn_on=None,
-                        actor=None,
-                    ),
+                    update=agreement_actions.signature_update,
+                    name="signature",
                 )
 
     def load_catalogue(self) -> None:
         for position, data in enumerate(CATALOGUE["categories"], start=1):
-            result = service_actions.category_ensure(**data, position=position, actor=None)
-            self.categories[data["slug"]] = self.track(result)
+            category = self.ensure(service_actions.category_ensure, **data, position=position)
+            self.categories[data["slug"]] = category
         for position, data in enumerate(CATALOGUE["audiences"], start=1):
-            result = service_actions.audience_ensure(**data, position=position, actor=None)
-            self.audiences[data["code"]] = self.track(result)
+            audience = self.ensure(service_actions.audience_ensure, **data, position=position)
+            self.audiences[data["code"]] = audience
 
     def load_accounts(self) -> None:
         coordinator_group = Group.objects.get(name=COORDINATOR_GROUP)
         password = make_password(DEMO_PASSWORD)  # hashed once: hashing is deliberately slow
         coordinator = None
         for account in ACCOUNTS:
-            result = partner_actions.account_ensure(
+            user = self.ensure(
+                partner_actions.account_ensure,
                 email=account.email,
                 password=password,
                 groups=[coordinator_group] if account.kind == "coordinator" else [],
@@ -264,11 +199,9 @@ class _Loader:
                 is_active=True,
                 is_staff=account.kind in ("coordinator", "admin"),
                 is_superuser=account.kind == "admin",
-                actor=None,
             )
-            user = self.track(result)
             coordinator = user if account.kind == "coordinator" else coordinator
-            org = self.orgs[account.organization] if account.organization else None
+            org = self.orgs.get(account.organization)
             affiliation = self.load_affiliation(account, user, org, coordinator) if org else None
             self.report.accounts.append(
                 DemoAccount(
@@ -284,21 +217,19 @@ class _Loader:
             Affiliation.VerifiedVia.INVITATION: coordinator,
             Affiliation.VerifiedVia.REFERENT_APPROVAL: self.referents.get(account.organization),
         }
-        active = account.status == Affiliation.Status.ACTIVE
-        result = partner_actions.affiliation_ensure(
+        if account.kind == "referent":
+            self.referents.setdefault(account.organization, user)
+        return self.ensure(
+            partner_actions.affiliation_ensure,
             user=user,
             organization=org,
-            role=account.kind if account.kind == "referent" else "employee",
+            role="referent" if account.kind == "referent" else "employee",
             status=account.status,
             verified_via=account.verified_via or "",
             verified_by=verifiers.get(account.verified_via),
             verified_at=self.now,
-            request_message="" if active else PEOPLE["pending_request_message"],
-            actor=None,
+            request_message=account.request_message,
         )
-        if account.kind == "referent":
-            self.referents.setdefault(account.organization, user)
-        return self.track(result)
 
     def load_services(self) -> None:
         year = self.year
@@ -311,39 +242,38 @@ class _Loader:
         first_publication = dt.datetime(year - 1, 9, 1, 9, 0, tzinfo=ROME)
         for index, data in enumerate(CATALOGUE["services"]):
             values = {**CATALOGUE["service_defaults"], **data}
-            season = seasons.get(values.pop("season", None), {})
+            values |= seasons.get(values.pop("season", None), {})
             text, eligible = values.pop("text"), values.pop("eligible", [])
             published = values["status"] != "draft"
-            values |= {
-                "provider": self.orgs[data["provider"]],
-                "title": data["title"].format(last_year=year - 1),
-                "description": f"{SERVICE_MARKER}\n\n{text}",
-                "category": self.categories[data["category"]],
-                "audiences": [self.audiences[code] for code in data["audiences"]],
-                "eligible_organizations": self.org_list(eligible),
-                "available_from": season.get("available_from"),
-                "available_until": season.get("available_until"),
-                "published_at": first_publication + dt.timedelta(days=3 * index)
-                if published
-                else None,
-                "last_verified_on": quarter_start - dt.timedelta(days=2 * index + 1),
-                "created_by": self.referents.get(data["provider"]),
-            }
-            result = service_actions.service_ensure(**values, actor=None)
-            self.services[data["slug"]] = self.track(result)
+            self.services[data["slug"]] = self.ensure(
+                service_actions.service_ensure,
+                **values
+                | {
+                    "provider": self.orgs[data["provider"]],
+                    "title": data["title"].format(last_year=year - 1),
+                    "description": f"{SERVICE_MARKER}\n\n{text}",
+                    "category": self.categories[data["category"]],
+                    "audiences": [self.audiences[code] for code in data["audiences"]],
+                    "eligible_organizations": self.org_list(eligible),
+                    "published_at": (
+                        first_publication + dt.timedelta(days=3 * index) if published else None
+                    ),
+                    "last_verified_on": quarter_start - dt.timedelta(days=2 * index + 1),
+                    "created_by": self.referents.get(data["provider"]),
+                },
+            )
 
     def load_working_group(self) -> None:
         for data in WORKING_GROUP["groups"]:
-            result = meeting_actions.working_group_ensure(
+            self.groups[data["slug"]] = self.ensure(
+                meeting_actions.working_group_ensure,
                 **data
                 | {
-                    "parent": self.groups.get(data.get("parent")),
+                    "parent": self.optional(self.groups, data.get("parent")),
                     "coordinator": self.orgs[data["coordinator"]],
                     "members": self.org_list(data["members"]),
                 },
-                actor=None,
             )
-            self.groups[data["slug"]] = self.track(result)
         main = WORKING_GROUP["groups"][0]
         members = self.org_list(main["members"])
         quarters = [(year, q) for year in (self.year - 1, self.year) for q in (1, 2, 3, 4)]
@@ -357,15 +287,14 @@ class _Loader:
         starts, ends = meeting_times(year, quarter)
         held = ends <= self.now
         agenda = [item.format(year=year, next_year=year + 1) for item in quarter_data["agenda"]]
+        # A made-up but stable pattern of who came (held) or said they will come (ahead).
         S = Attendance.Status
-        if held:  # a made-up but stable pattern of who came
-            statuses = [
-                S.ATTENDED if (i + quarter + year) % 5 else S.ABSENT for i in range(len(members))
-            ]
-        else:
-            statuses = [
-                S.INVITED if (i + quarter) % 2 else S.CONFIRMED for i in range(len(members))
-            ]
+        statuses = [
+            (S.ATTENDED if (i + quarter + year) % 5 else S.ABSENT)
+            if held
+            else (S.INVITED if (i + quarter) % 2 else S.CONFIRMED)
+            for i in range(len(members))
+        ]
         minutes = settings["minutes"].format(
             note=EXAMPLE_NOTE,
             present=statuses.count(S.ATTENDED),
@@ -384,49 +313,52 @@ class _Loader:
                 "minutes": minutes if held else "",
             },
             create=meeting_actions.meeting_schedule,
-            update=lambda meeting, **changed: meeting_actions.meeting_update(
-                meeting=meeting, actor=None, **changed
-            ),
+            update=meeting_actions.meeting_update,
+            name="meeting",
         )
         for position, title in enumerate(agenda, start=1):
-            result = meeting_actions.agenda_item_ensure(
-                meeting=meeting, position=position, title=title, notes="", actor=None
+            self.ensure(
+                meeting_actions.agenda_item_ensure,
+                meeting=meeting,
+                position=position,
+                title=title,
+                notes="",
             )
-            self.track(result)
         for org, status in zip(members, statuses, strict=True):
-            result = meeting_actions.attendance_ensure(
-                meeting=meeting, organization=org, status=status, representative="", actor=None
+            self.ensure(
+                meeting_actions.attendance_ensure,
+                meeting=meeting,
+                organization=org,
+                status=status,
+                representative="",
             )
-            self.track(result)
 
     def load_programmes(self) -> None:
         settings = WORKING_GROUP["programmes"]
         for which, year in (("previous", self.year - 1), ("current", self.year)):
             first_meeting, _end = meeting_times(year, 1)
-            result = meeting_actions.work_programme_ensure(
+            programme = self.ensure(
+                meeting_actions.work_programme_ensure,
                 year=year,
                 title=settings["title"].format(year=year),
                 summary=settings["summary"].format(note=EXAMPLE_NOTE, year=year),
                 approved_on=first_meeting.date() if first_meeting <= self.now else None,
-                actor=None,
             )
-            programme = self.track(result)
             actions = [data for data in settings["actions"] if which in data["status"]]
             for position, data in enumerate(actions, start=1):
-                result = meeting_actions.programme_action_ensure(
+                self.ensure(
+                    meeting_actions.programme_action_ensure,
                     programme=programme,
                     title=data["title"],
                     area=data["area"],
                     description=f"{data['description']} {settings['action_note']}",
                     lead_organization=self.orgs[data["lead"]],
-                    subgroup=self.groups.get(data.get("subgroup")),
+                    subgroup=self.optional(self.groups, data.get("subgroup")),
                     status=data["status"][which],
                     position=position,
                     partners=self.org_list(data["partners"]),
                     services=[self.services[slug] for slug in data.get("services", [])],
-                    actor=None,
                 )
-                self.track(result)
 
 
 def load_demo(*, now: dt.datetime | None = None) -> DemoReport:
