@@ -30,7 +30,11 @@ def site(request):
             lambda: bool(
                 user
                 and user.is_authenticated
-                and Affiliation.objects.referents().filter(user=user).exists()
+                and Affiliation.objects.referents()
+                .filter(
+                    user=user, organization__membership_status=Organization.MembershipStatus.ACTIVE
+                )
+                .exists()
             )
         ),
     }

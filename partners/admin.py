@@ -5,7 +5,9 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.contrib.admin import helpers
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -223,8 +225,9 @@ class OrganizationAdmin(admin.ModelAdmin):
             {
                 "fields": ("membership_status", "joined_on", "left_on"),
                 "description": _(
-                    "To activate, suspend or withdraw a member use the actions: they also "
-                    "end the affiliations of its people and keep a record."
+                    "To activate, suspend or withdraw a member use the actions: they keep "
+                    "a record and tell its people. A suspension keeps its people's "
+                    "affiliations; a withdrawal ends them."
                 ),
             },
         ),
@@ -295,6 +298,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         description=_("Suspend selected organisations"), permissions=["change"], location=EVERYWHERE
     )
     def suspend(self, request, queryset):
+        """Asks first, on a page listing the organisations and the people affected."""
+        if request.POST.get("post") != "yes":
+            return self._suspend_confirmation(request, queryset)
         run_action(
             self,
             request,
@@ -307,6 +313,38 @@ class OrganizationAdmin(admin.ModelAdmin):
                 )
                 % {"count": n}
             ),
+        )
+        return None
+
+    def _suspend_confirmation(self, request, queryset):
+        organizations = list(queryset.order_by("name"))
+        people = (
+            Affiliation.objects.current()
+            .filter(organization__in=[o.pk for o in organizations])
+            .values("organization_id", "role")
+            .annotate(total=Count("pk"))
+        )
+        counts = {(row["organization_id"], row["role"]): row["total"] for row in people}
+        for organization in organizations:
+            organization.referent_total = counts.get(
+                (organization.pk, Affiliation.Role.REFERENT), 0
+            )
+            organization.employee_total = counts.get(
+                (organization.pk, Affiliation.Role.EMPLOYEE), 0
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Are you sure?"),
+            "subtitle": None,
+            "opts": self.opts,
+            "organizations": organizations,
+            "not_active": [o for o in organizations if not o.is_active],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_field_names": ("action", f"{admin.ActionLocation.CHANGE_FORM.value}-action"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/partners/organization/suspend_confirmation.html", context
         )
 
     @admin.action(
