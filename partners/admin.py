@@ -1,6 +1,5 @@
 """Back office for the district's members: organisations, their people and applications."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django import forms
@@ -16,9 +15,9 @@ from django.utils.translation import ngettext
 
 from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
 from common.csv_export import csv_response, dated_filename
-from distretto.dashboard import CERTIFICATION_WARNING_DAYS, certifications_needing_attention
 from partners import actions
 from partners.models import (
+    CERTIFICATION_WARNING_DAYS,
     Affiliation,
     Certification,
     EmailDomain,
@@ -26,22 +25,7 @@ from partners.models import (
     Organization,
 )
 
-OPEN_CERTIFICATION_STATUSES = (Certification.Status.VALID, Certification.Status.IN_PROGRESS)
-
-
-def current_certification(certifications) -> Certification | None:
-    """The latest step of an organisation's path that is still valid or under way.
-
-    Works on an already loaded list (a prefetch), so listing many organisations costs no
-    extra query per row.
-    """
-    open_steps = [c for c in certifications if c.status in OPEN_CERTIFICATION_STATUSES]
-    return max(
-        open_steps,
-        key=lambda c: (c.granted_on or c.registered_on or datetime.date.min, c.pk),
-        default=None,
-    )
-
+PHASE_NAMES = dict(Certification.Phase.choices)
 
 # --- Affiliations -----------------------------------------------------------------------
 
@@ -238,7 +222,8 @@ class OrganizationAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related("email_domains", "certifications")
+            .prefetch_related("email_domains")
+            .with_current_phase()
             .annotate(
                 active_people=related_count(
                     Affiliation, "organization", status=Affiliation.Status.ACTIVE
@@ -265,8 +250,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("certification"))
     def current_phase(self, obj):
-        certification = current_certification(obj.certifications.all())
-        return certification.get_phase_display() if certification else ""
+        return PHASE_NAMES.get(obj.current_phase, "")
 
     @admin.display(description=_("people"), ordering="active_people")
     def people(self, obj):
@@ -392,9 +376,7 @@ class OrganizationAdmin(admin.ModelAdmin):
                 organization.area,
                 organization.website,
                 ";".join(domain.domain for domain in organization.email_domains.all()),
-                phase.get_phase_display()
-                if (phase := current_certification(organization.certifications.all()))
-                else "",
+                PHASE_NAMES.get(organization.current_phase, ""),
             )
             for organization in queryset
         )
@@ -432,7 +414,7 @@ class CertificationAttentionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "expiring":
-            return queryset.filter(pk__in=certifications_needing_attention().values("pk"))
+            return queryset.filter(pk__in=Certification.objects.needing_attention().values("pk"))
         return queryset
 
 
