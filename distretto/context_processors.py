@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from partners.models import Affiliation, Organization
+from partners.models import Organization
+from partners.rules import is_referent
 
 
 def _institutional_contact():
@@ -26,11 +27,5 @@ def site(request):
     return {
         "SITE_URL": settings.SITE_URL,
         "site_contact": SimpleLazyObject(_institutional_contact),
-        "user_is_referent": SimpleLazyObject(
-            lambda: bool(
-                user
-                and user.is_authenticated
-                and Affiliation.objects.referents().filter(user=user).exists()
-            )
-        ),
+        "user_is_referent": SimpleLazyObject(lambda: is_referent(user)),
     }

@@ -1,42 +1,22 @@
 """What needs the coordinator's attention: the counts on the back office's home page.
 
-Each rule is a queryset function, shared with the admin list filter the count links to,
-so the number on the dashboard and the rows behind the link always agree.
+Each rule is a QuerySet method of its model, shared with the admin list filter the count links
+to, so the number on the dashboard and the rows behind the link always agree.
 """
 
-import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Affiliation, Certification, MembershipApplication, Organization
-from services.models import ServiceRequest, WelfareService
-
-CERTIFICATION_WARNING_DAYS = 90
-REQUEST_WAITING_DAYS = 7
-
-
-def certifications_needing_attention(today: datetime.date | None = None):
-    """Certifications of active members still on file as current that have expired or
-    will expire within ``CERTIFICATION_WARNING_DAYS`` days."""
-    today = today or timezone.localdate()
-    return Certification.objects.filter(
-        organization__membership_status=Organization.MembershipStatus.ACTIVE,
-        status__in=[Certification.Status.VALID, Certification.Status.IN_PROGRESS],
-        expires_on__lte=today + datetime.timedelta(days=CERTIFICATION_WARNING_DAYS),
-    )
-
-
-def overdue_service_requests(now: datetime.datetime | None = None):
-    """Requests still waiting for the provider's answer after ``REQUEST_WAITING_DAYS`` days."""
-    now = now or timezone.now()
-    return ServiceRequest.objects.filter(
-        status=ServiceRequest.Status.OPEN,
-        created_at__lt=now - datetime.timedelta(days=REQUEST_WAITING_DAYS),
-    )
+from partners.models import (
+    CERTIFICATION_WARNING_DAYS,
+    Affiliation,
+    Certification,
+    MembershipApplication,
+)
+from services.models import REQUEST_WAITING_DAYS, ServiceRequest, WelfareService
 
 
 @dataclass(frozen=True)
@@ -66,7 +46,7 @@ def attention_items(user) -> list[AttentionItem]:
             Certification,
             _("Certifications of active members expired or expiring within %(days)d days")
             % {"days": CERTIFICATION_WARNING_DAYS},
-            certifications_needing_attention,
+            Certification.objects.needing_attention,
             {"attention": "expiring"},
         ),
         (
@@ -79,7 +59,7 @@ def attention_items(user) -> list[AttentionItem]:
             ServiceRequest,
             _("Service requests unanswered for more than %(days)d days")
             % {"days": REQUEST_WAITING_DAYS},
-            overdue_service_requests,
+            ServiceRequest.objects.overdue,
             {"waiting": "overdue"},
         ),
         (

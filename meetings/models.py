@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organization
+from partners.rules import is_coordinator, referent_organizations
 from services.models import WelfareService
 
 
@@ -64,9 +65,6 @@ class MeetingQuerySet(models.QuerySet):
         not enough), plus any meeting their organisation was invited to one by one. Anybody
         else sees none.
         """
-        # Imported here: partners.access is a view-level module and must not load with models.
-        from partners.access import is_coordinator, referent_organizations
-
         if not user.is_authenticated:
             return self.none()
         if is_coordinator(user):

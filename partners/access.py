@@ -9,45 +9,23 @@ organisation never comes from a form field or a URL.
 from functools import wraps
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from common.roles import COORDINATOR_GROUP
-from partners.models import Affiliation, Organization
+from partners.models import Organization
+from partners.rules import (  # noqa: F401  (the rules, re-exported for callers of access)
+    is_coordinator,
+    is_referent_of,
+    referent_organizations,
+)
 
 SESSION_KEY = "area_organization_id"
-
-
-def is_coordinator(user) -> bool:
-    """Staff of the Comune in the coordinator group (superusers count as coordinators)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if not user.is_staff:
-        return False
-    cached = getattr(user, "_is_coordinator", None)
-    if cached is None:
-        cached = user.groups.filter(name=COORDINATOR_GROUP).exists()
-        user._is_coordinator = cached
-    return cached
-
-
-def referent_organizations(user):
-    """Active member organisations the user is currently a referent of."""
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    return Organization.objects.active().filter(
-        affiliations__user=user,
-        affiliations__role=Affiliation.Role.REFERENT,
-        affiliations__status=Affiliation.Status.ACTIVE,
-    )
-
-
-def is_referent_of(user, organization) -> bool:
-    return referent_organizations(user).filter(pk=organization.pk).exists()
 
 
 class OrganizationChoiceRequired(Exception):
@@ -82,6 +60,43 @@ def get_current_organization(request) -> Organization:
 
 def set_current_organization(request, organization: Organization) -> None:
     request.session[SESSION_KEY] = organization.pk
+
+
+def current_organization_or_none(request) -> Organization | None:
+    """The organisation the user works for in this session, or None (no choice, no referent)."""
+    try:
+        return get_current_organization(request)
+    except (NotAReferent, OrganizationChoiceRequired):
+        return None
+
+
+PAGE_SIZE = 20
+
+
+def page_of(request, queryset, *, parameter: str = "page") -> Page:
+    """One page of a list; a missing or nonsensical page number gives the first or last."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(parameter))
+
+
+class NextForm(forms.Form):
+    next = forms.CharField(required=False, max_length=2000)
+
+
+def safe_next_url(request, default: str) -> str:
+    """Where to go back after a POST: a local `next` field (form, then query), or `default`."""
+    for data in (request.POST, request.GET):
+        form = NextForm(data)
+        candidate = form.cleaned_data["next"] if form.is_valid() else ""
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return default
+
+
+def error_text(error: ValidationError) -> str:
+    """An action's refusal as one sentence for a message."""
+    return " ".join(error.messages)
 
 
 def forbidden(request):

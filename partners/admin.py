@@ -1,11 +1,12 @@
 """Back office for the district's members: organisations, their people and applications."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.contrib.admin import helpers
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,9 +15,9 @@ from django.utils.translation import ngettext
 
 from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
 from common.csv_export import csv_response, dated_filename
-from distretto.dashboard import CERTIFICATION_WARNING_DAYS, certifications_needing_attention
 from partners import actions
 from partners.models import (
+    CERTIFICATION_WARNING_DAYS,
     Affiliation,
     Certification,
     EmailDomain,
@@ -24,22 +25,7 @@ from partners.models import (
     Organization,
 )
 
-OPEN_CERTIFICATION_STATUSES = (Certification.Status.VALID, Certification.Status.IN_PROGRESS)
-
-
-def current_certification(certifications) -> Certification | None:
-    """The latest step of an organisation's path that is still valid or under way.
-
-    Works on an already loaded list (a prefetch), so listing many organisations costs no
-    extra query per row.
-    """
-    open_steps = [c for c in certifications if c.status in OPEN_CERTIFICATION_STATUSES]
-    return max(
-        open_steps,
-        key=lambda c: (c.granted_on or c.registered_on or datetime.date.min, c.pk),
-        default=None,
-    )
-
+PHASE_NAMES = dict(Certification.Phase.choices)
 
 # --- Affiliations -----------------------------------------------------------------------
 
@@ -223,8 +209,9 @@ class OrganizationAdmin(admin.ModelAdmin):
             {
                 "fields": ("membership_status", "joined_on", "left_on"),
                 "description": _(
-                    "To activate, suspend or withdraw a member use the actions: they also "
-                    "end the affiliations of its people and keep a record."
+                    "To activate, suspend or withdraw a member use the actions: they keep "
+                    "a record and tell its people. A suspension keeps its people's "
+                    "affiliations; a withdrawal ends them."
                 ),
             },
         ),
@@ -235,7 +222,8 @@ class OrganizationAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related("email_domains", "certifications")
+            .prefetch_related("email_domains")
+            .with_current_phase()
             .annotate(
                 active_people=related_count(
                     Affiliation, "organization", status=Affiliation.Status.ACTIVE
@@ -262,8 +250,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("certification"))
     def current_phase(self, obj):
-        certification = current_certification(obj.certifications.all())
-        return certification.get_phase_display() if certification else ""
+        return PHASE_NAMES.get(obj.current_phase, "")
 
     @admin.display(description=_("people"), ordering="active_people")
     def people(self, obj):
@@ -295,6 +282,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         description=_("Suspend selected organisations"), permissions=["change"], location=EVERYWHERE
     )
     def suspend(self, request, queryset):
+        """Asks first, on a page listing the organisations and the people affected."""
+        if request.POST.get("post") != "yes":
+            return self._suspend_confirmation(request, queryset)
         run_action(
             self,
             request,
@@ -307,6 +297,38 @@ class OrganizationAdmin(admin.ModelAdmin):
                 )
                 % {"count": n}
             ),
+        )
+        return None
+
+    def _suspend_confirmation(self, request, queryset):
+        organizations = list(queryset.order_by("name"))
+        people = (
+            Affiliation.objects.current()
+            .filter(organization__in=[o.pk for o in organizations])
+            .values("organization_id", "role")
+            .annotate(total=Count("pk"))
+        )
+        counts = {(row["organization_id"], row["role"]): row["total"] for row in people}
+        for organization in organizations:
+            organization.referent_total = counts.get(
+                (organization.pk, Affiliation.Role.REFERENT), 0
+            )
+            organization.employee_total = counts.get(
+                (organization.pk, Affiliation.Role.EMPLOYEE), 0
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Are you sure?"),
+            "subtitle": None,
+            "opts": self.opts,
+            "organizations": organizations,
+            "not_active": [o for o in organizations if not o.is_active],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_field_names": ("action", f"{admin.ActionLocation.CHANGE_FORM.value}-action"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/partners/organization/suspend_confirmation.html", context
         )
 
     @admin.action(
@@ -354,9 +376,7 @@ class OrganizationAdmin(admin.ModelAdmin):
                 organization.area,
                 organization.website,
                 ";".join(domain.domain for domain in organization.email_domains.all()),
-                phase.get_phase_display()
-                if (phase := current_certification(organization.certifications.all()))
-                else "",
+                PHASE_NAMES.get(organization.current_phase, ""),
             )
             for organization in queryset
         )
@@ -394,7 +414,7 @@ class CertificationAttentionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "expiring":
-            return queryset.filter(pk__in=certifications_needing_attention().values("pk"))
+            return queryset.filter(pk__in=Certification.objects.needing_attention().values("pk"))
         return queryset
 
 

@@ -9,7 +9,7 @@ from .models import Certification, Organization
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
-    """Filters over a queryset annotated with `current_phase` (see views.directory_queryset).
+    """Filters over `Organization.objects.with_current_phase()` (the `phase` filter).
 
     Unknown values do not filter: the form reports them and the list stays whole.
     """

@@ -3,10 +3,13 @@
 Other apps point here; nothing here imports another app of the project.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +25,11 @@ class OrganizationQuerySet(models.QuerySet):
     def public(self):
         """Organisations a visitor may see: active or suspended members, not applicants."""
         return self.filter(membership_status__in=Organization.PUBLIC_STATUSES)
+
+    def with_current_phase(self):
+        """Annotate ``current_phase``: the phase of each organisation's current certification."""
+        current = Certification.objects.current().filter(organization=OuterRef("pk"))
+        return self.annotate(current_phase=Subquery(current.values("phase")[:1]))
 
 
 class Organization(models.Model):
@@ -178,6 +186,44 @@ class EmailDomain(models.Model):
         super().save(*args, **kwargs)
 
 
+# A certification expiring within this many days needs the coordinator's and referents' attention.
+CERTIFICATION_WARNING_DAYS = 90
+
+
+def _expires_soon_q(today: datetime.date) -> Q:
+    return Q(expires_on__lte=today + datetime.timedelta(days=CERTIFICATION_WARNING_DAYS))
+
+
+class CertificationQuerySet(models.QuerySet):
+    def open(self):
+        """Steps still on file as valid or under way (not expired, relinquished or revoked)."""
+        return self.filter(status__in=Certification.OPEN_STATUSES)
+
+    def current(self):
+        """An organisation's current certification is its latest open step (by grant date,
+        else application date; undated steps last): the first row per organisation."""
+        return self.open().order_by(
+            Coalesce("granted_on", "registered_on").desc(nulls_last=True), F("pk").desc()
+        )
+
+    def with_expiry(self, today: datetime.date | None = None):
+        """Annotate ``has_expired`` and ``expires_soon`` (within CERTIFICATION_WARNING_DAYS)."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            has_expired=ExpressionWrapper(Q(expires_on__lt=today), output_field=BooleanField()),
+            expires_soon=ExpressionWrapper(_expires_soon_q(today), output_field=BooleanField()),
+        )
+
+    def needing_attention(self, today: datetime.date | None = None):
+        """Open certifications of active members that have expired or expire within
+        CERTIFICATION_WARNING_DAYS days: the coordinator and the referents are warned."""
+        today = today or timezone.localdate()
+        return self.open().filter(
+            _expires_soon_q(today),
+            organization__membership_status=Organization.MembershipStatus.ACTIVE,
+        )
+
+
 class Certification(models.Model):
     """One step of an organisation's Family Audit path."""
 
@@ -215,6 +261,10 @@ class Certification(models.Model):
         help_text=_("Reference of the decision or of the certificate."),
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    OPEN_STATUSES = (Status.IN_PROGRESS, Status.VALID)
+
+    objects = CertificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Family Audit certification")

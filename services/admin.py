@@ -9,9 +9,15 @@ from django.utils.translation import ngettext
 
 from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
 from common.csv_export import csv_response, dated_filename
-from distretto.dashboard import REQUEST_WAITING_DAYS, overdue_service_requests
 from services import actions
-from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
+from services.models import (
+    REQUEST_WAITING_DAYS,
+    Audience,
+    Category,
+    SavedService,
+    ServiceRequest,
+    WelfareService,
+)
 
 
 @admin.register(Category)
@@ -233,7 +239,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
-            return queryset.filter(pk__in=overdue_service_requests().values("pk"))
+            return queryset.filter(pk__in=ServiceRequest.objects.overdue().values("pk"))
         return queryset
 
 

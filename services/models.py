@@ -1,11 +1,27 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Affiliation, Organization
+from partners.models import Organization
+from partners.rules import is_coordinator, member_affiliations
+
+# A published service whose information nobody confirmed for this long needs checking.
+SERVICE_CHECK_AFTER_DAYS = 180
+# A request still unanswered after this many days is overdue.
+REQUEST_WAITING_DAYS = 7
+
+
+def _needs_check_q(today: datetime.date) -> Q:
+    limit = today - datetime.timedelta(days=SERVICE_CHECK_AFTER_DAYS)
+    return Q(status=WelfareService.Status.PUBLISHED) & (
+        Q(last_verified_on__lt=limit)
+        | Q(last_verified_on__isnull=True, published_at__date__lt=limit)
+    )
 
 
 class Category(models.Model):
@@ -55,25 +71,33 @@ class WelfareServiceQuerySet(models.QuerySet):
             Q(available_until__isnull=True) | Q(available_until__gte=day),
         )
 
+    def needing_check(self, today: datetime.date | None = None):
+        """A service needs checking when it is published and nobody confirmed its information
+        (or published it) in the last SERVICE_CHECK_AFTER_DAYS days."""
+        return self.filter(_needs_check_q(today or timezone.localdate()))
+
+    def with_needs_check(self, today: datetime.date | None = None):
+        """Annotate ``needs_check``, the rule of `needing_check`, on every row."""
+        rule = _needs_check_q(today or timezone.localdate())
+        return self.annotate(needs_check=ExpressionWrapper(rule, output_field=BooleanField()))
+
     def visible_to(self, user):
         """The one rule for who may see a published service.
 
         Every page, feed, sitemap and export lists services through this method.
-        Visitors see services open to everyone; verified employees of an active partner
-        also see those for all partners' employees, and those reserved to their own
-        organisation. Services of providers that are not active members are hidden.
+        Visitors see services open to everyone; members of an active partner
+        (partners.rules.member_affiliations) also see those for all partners' employees,
+        and those reserved to their own organisation; the coordinator sees every one.
+        Services of providers that are not active members are hidden.
         """
         visible = self.published().filter(
             provider__membership_status=Organization.MembershipStatus.ACTIVE
         )
         if user is None or not user.is_authenticated:
             return visible.filter(eligibility=WelfareService.Eligibility.EVERYONE)
-        if user.is_staff:
+        if is_coordinator(user):
             return visible
-        memberships = Affiliation.objects.current().filter(
-            user=user,
-            organization__membership_status=Organization.MembershipStatus.ACTIVE,
-        )
+        memberships = member_affiliations(user)
         reserved_to_members = WelfareService.eligible_organizations.through.objects.filter(
             organization_id__in=memberships.values("organization_id")
         ).values("welfareservice_id")
@@ -201,6 +225,16 @@ class WelfareService(models.Model):
         )
 
 
+class ServiceRequestQuerySet(models.QuerySet):
+    def overdue(self, now: datetime.datetime | None = None):
+        """Requests still waiting for the provider's answer after REQUEST_WAITING_DAYS days."""
+        now = now or timezone.now()
+        return self.filter(
+            status=ServiceRequest.Status.OPEN,
+            created_at__lt=now - datetime.timedelta(days=REQUEST_WAITING_DAYS),
+        )
+
+
 class ServiceRequest(models.Model):
     """An employee's interest in, or booking of, a service, and the provider's answer."""
 
@@ -254,6 +288,8 @@ class ServiceRequest(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    objects = ServiceRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service request")

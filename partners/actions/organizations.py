@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from partners.actions._common import _log_change
+from partners.actions._common import _log_change, _send_mail
 from partners.models import (
     Affiliation,
     MembershipApplication,
@@ -31,25 +31,69 @@ __all__ = [
 
 
 def _end_current_affiliations(organization: Organization) -> int:
-    """People stop belonging to an organisation that leaves or is suspended from the district."""
+    """People stop belonging to an organisation that leaves the district."""
     return Affiliation.objects.filter(
         organization=organization, status=Affiliation.Status.ACTIVE
     ).update(status=Affiliation.Status.ENDED, ended_at=timezone.now())
+
+
+def _lock(organization: Organization) -> None:
+    """Lock the row and read its membership afresh, so two coordinators cannot cross."""
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    organization.membership_status = locked.membership_status
+    organization.joined_on, organization.left_on = locked.joined_on, locked.left_on
+
+
+def _tell_current_people(organization: Organization, template: str) -> int:
+    """Mail the organisation's referents and verified employees (each their own text).
+
+    Returns how many people were told.
+    """
+    affiliations = (
+        Affiliation.objects.current()
+        .filter(organization=organization, user__is_active=True)
+        .values_list("role", "user__email")
+    )
+    by_role: dict[str, list[str]] = {Affiliation.Role.REFERENT: [], Affiliation.Role.EMPLOYEE: []}
+    for role, email in affiliations:
+        by_role.setdefault(role, []).append(email)
+    for role, emails in by_role.items():
+        _send_mail(
+            template,
+            emails,
+            {"organization": organization, "is_referent": role == Affiliation.Role.REFERENT},
+        )
+    return sum(len(emails) for emails in by_role.values())
 
 
 @transaction.atomic
 def organization_activate(
     *, organization: Organization, actor: AbstractBaseUser | None
 ) -> Organization:
-    """Make an applicant, suspended or withdrawn organisation an active member."""
+    """Make an applicant, suspended or withdrawn organisation an active member.
+
+    A suspended member gets back exactly what it had: its people kept their affiliations
+    (roles and verification included) during the suspension, so its referents return to
+    the partner area and its employees see reserved services again; they are told by mail.
+    """
+    _lock(organization)
     if organization.membership_status == Organization.MembershipStatus.ACTIVE:
         raise ValidationError(_("%(name)s is already active.") % {"name": organization.name})
+    was_suspended = organization.membership_status == Organization.MembershipStatus.SUSPENDED
     organization.membership_status = Organization.MembershipStatus.ACTIVE
     if organization.joined_on is None:
         organization.joined_on = timezone.localdate()
     organization.left_on = None
     organization.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
-    _log_change(actor, organization, _("Membership activated."))
+    if was_suspended:
+        told = _tell_current_people(organization, "organization_reactivated")
+        _log_change(
+            actor,
+            organization,
+            _("Membership reactivated; %(count)d people told by e-mail.") % {"count": told},
+        )
+    else:
+        _log_change(actor, organization, _("Membership activated."))
     return organization
 
 
@@ -57,7 +101,14 @@ def organization_activate(
 def organization_suspend(
     *, organization: Organization, actor: AbstractBaseUser | None
 ) -> Organization:
-    """Suspend an active member: it stays listed, its people lose their affiliation."""
+    """Suspend an active member: it stays listed, its services are hidden, and its people
+    lose their partner rights while it is suspended, without losing who they are.
+
+    Affiliations (roles, verification) are kept untouched: every right that comes from
+    them requires an active member, so they simply stop counting until reactivation.
+    Ending an affiliation stays a separate act. Referents and employees are told by mail.
+    """
+    _lock(organization)
     if organization.membership_status != Organization.MembershipStatus.ACTIVE:
         raise ValidationError(
             _("Only an active organisation can be suspended: %(name)s is not active.")
@@ -65,11 +116,12 @@ def organization_suspend(
         )
     organization.membership_status = Organization.MembershipStatus.SUSPENDED
     organization.save(update_fields=["membership_status", "updated_at"])
-    ended = _end_current_affiliations(organization)
+    told = _tell_current_people(organization, "organization_suspended")
     _log_change(
         actor,
         organization,
-        _("Membership suspended; %(count)d affiliations ended.") % {"count": ended},
+        _("Membership suspended; affiliations kept, %(count)d people told by e-mail.")
+        % {"count": told},
     )
     return organization
 

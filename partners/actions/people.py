@@ -19,6 +19,7 @@ from partners.models import (
     Organization,
     ReferentInvitation,
 )
+from partners.rules import is_coordinator, is_referent_of, may_manage_people
 
 __all__ = [
     "referent_promote",
@@ -38,7 +39,7 @@ __all__ = [
 
 def _check_may_manage_people(organization: Organization, actor: AbstractBaseUser | None) -> None:
     """Only a current referent of the organisation, or the coordinator, changes its roles."""
-    if actor is None or not _may_review(actor, organization):
+    if actor is None or not may_manage_people(actor, organization):
         raise PermissionDenied(_("Only the organisation's referents can change its referents."))
 
 
@@ -109,19 +110,6 @@ INVITATION_VALID_DAYS = 14
 
 def _email_domain(email: str) -> str:
     return email.rpartition("@")[2].strip().lower()
-
-
-def _is_coordinator(user) -> bool:
-    from partners.access import is_coordinator
-
-    return is_coordinator(user)
-
-
-def _may_review(actor, organization: Organization) -> bool:
-    """Referents of the organisation review its people; the coordinator may step in."""
-    from partners.access import is_referent_of
-
-    return is_referent_of(actor, organization) or _is_coordinator(actor)
 
 
 def _open_affiliation(user, organization: Organization) -> Affiliation | None:
@@ -315,7 +303,7 @@ def affiliation_approve(*, affiliation: Affiliation, actor: AbstractBaseUser) ->
     """A referent of the organisation (or the coordinator) accepts a pending request."""
     affiliation = _locked_affiliation(affiliation)
     organization = affiliation.organization
-    if not _may_review(actor, organization):
+    if not may_manage_people(actor, organization):
         raise PermissionDenied(_("Only the organisation's referents can approve its requests."))
     if affiliation.status != Affiliation.Status.PENDING:
         raise ValidationError(_("This request has already been handled."))
@@ -323,8 +311,6 @@ def affiliation_approve(*, affiliation: Affiliation, actor: AbstractBaseUser) ->
         raise ValidationError(
             _("%(name)s is not an active member of the District.") % {"name": organization.name}
         )
-    from partners.access import is_referent_of
-
     affiliation.status = Affiliation.Status.ACTIVE
     affiliation.verified_via = (
         Affiliation.VerifiedVia.REFERENT_APPROVAL
@@ -350,7 +336,7 @@ def affiliation_reject(
     """A referent of the organisation (or the coordinator) turns a pending request down."""
     affiliation = _locked_affiliation(affiliation)
     organization = affiliation.organization
-    if not _may_review(actor, organization):
+    if not may_manage_people(actor, organization):
         raise PermissionDenied(_("Only the organisation's referents can reject its requests."))
     if affiliation.status != Affiliation.Status.PENDING:
         raise ValidationError(_("This request has already been handled."))
@@ -381,7 +367,7 @@ def affiliation_end(
     """
     affiliation = _locked_affiliation(affiliation)
     is_own = actor.is_authenticated and actor.pk == affiliation.user_id
-    if not is_own and not _may_review(actor, affiliation.organization):
+    if not is_own and not may_manage_people(actor, affiliation.organization):
         raise PermissionDenied(_("You cannot end this affiliation."))
     if affiliation.status not in (Affiliation.Status.PENDING, Affiliation.Status.ACTIVE):
         raise ValidationError(_("This affiliation has already ended."))
@@ -438,7 +424,7 @@ def referent_invite(
     Inviting the same address again for the same organisation replaces the earlier
     invitation (its link stops working), so a lost e-mail is simply sent again.
     """
-    if not _is_coordinator(actor):
+    if not is_coordinator(actor):
         raise PermissionDenied(_("Only the coordinator can invite referents."))
     email = referent_invitation_validate(organization=organization, email=email)
     now = timezone.now()
@@ -474,7 +460,7 @@ def invitation_revoke(
     *, invitation: ReferentInvitation, actor: AbstractBaseUser
 ) -> ReferentInvitation:
     """The coordinator withdraws an invitation that has not been used: its link stops working."""
-    if not _is_coordinator(actor):
+    if not is_coordinator(actor):
         raise PermissionDenied(_("Only the coordinator can revoke invitations."))
     invitation = ReferentInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_accepted:

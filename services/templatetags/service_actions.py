@@ -2,9 +2,9 @@
 
 from django import template
 
-from services.access import requester_organization
 from services.forms import ServiceRequestForm
 from services.models import SavedService, ServiceRequest
+from services.rules import requester_organization
 
 register = template.Library()
 

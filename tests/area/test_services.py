@@ -320,7 +320,7 @@ def test_the_list_flags_services_not_confirmed_for_six_months(client_a, org_a, c
     factories.make_service(org_a, category=category, last_verified_on=timezone.localdate())
     response = client_a.get(reverse("area:service-list"), {"to_verify": "1"})
     assert [s.pk for s in response.context["services"]] == [old.pk]
-    assert response.context["services"][0].needs_verification
+    assert response.context["services"][0].needs_check
 
 
 def test_the_empty_list_explains_what_to_do(client_a, db):

@@ -1,6 +1,8 @@
+"""The partner directory under /partner/ (composition layer: see partner_views)."""
+
 from django.urls import path
 
-from . import views
+from distretto import partner_views as views
 
 app_name = "partners"
 

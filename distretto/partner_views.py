@@ -1,35 +1,29 @@
+"""The partner directory and a partner's public page (/partner/).
+
+They show organisations with their services and the agreements they signed, so they live
+in the composition layer, above partners, services and agreements.
+"""
+
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from agreements.models import Signature
+from partners.filters import OrganizationFilterSet
+from partners.models import Certification, Organization
 from services.models import WelfareService
 
-from .filters import OrganizationFilterSet
-from .models import Certification, Organization
-
 PAGE_SIZE = 20
-
-CURRENT_CERTIFICATION_STATUSES = [Certification.Status.IN_PROGRESS, Certification.Status.VALID]
-
-
-def current_certifications():
-    """Open certifications, most recent first: the first per organisation is its phase."""
-    return Certification.objects.filter(status__in=CURRENT_CERTIFICATION_STATUSES).order_by(
-        Coalesce("granted_on", "registered_on").desc(nulls_last=True), F("pk").desc()
-    )
 
 
 def directory_queryset():
     """Public organisations with their current Family Audit phase (or None)."""
-    phase = current_certifications().filter(organization=OuterRef("pk")).values("phase")[:1]
     return (
         Organization.objects.public()
-        .annotate(current_phase=Subquery(phase))
+        .with_current_phase()
         .only("name", "short_name", "slug", "kind", "role", "area", "membership_status")
         .order_by("name")
     )
@@ -79,7 +73,7 @@ def organization_detail(request, slug):
         key=lambda c: (c.granted_on or c.registered_on or date.min, c.pk),
         reverse=True,
     )
-    current = next((c for c in certifications if c.status in CURRENT_CERTIFICATION_STATUSES), None)
+    current = Certification.objects.current().filter(organization=organization).first()
     signatures = list(
         Signature.objects.filter(organization=organization, agreement__is_public=True)
         .select_related("agreement")
