@@ -56,16 +56,22 @@ def differing_fields(obj: models.Model, values: dict) -> dict:
 
 
 def ensure[M: models.Model](
-    model: type[M], lookup: dict, values: dict, *, on_create: dict | None = None
+    model: type[M],
+    lookup: dict,
+    values: dict,
+    *,
+    on_create: dict | None = None,
+    among: models.QuerySet | None = None,
 ) -> Ensured[M]:
     """Create the row found by `lookup`, or bring it to `values` if one of them differs.
 
     `values` may include many-to-many fields (set exactly as given); `on_create` holds values
     written only when the row is created (e.g. a password or a timestamp), never enforced
-    again. The row is validated with `full_clean()` before it is saved, so a value the model
+    again; `among` narrows where the row is looked for (e.g. only open affiliations). The
+    row is validated with `full_clean()` before it is saved, so a value the model
     refuses raises ValidationError and nothing is written. Callers run inside a transaction.
     """
-    obj = model.objects.filter(**lookup).first()
+    obj = (model.objects.all() if among is None else among).filter(**lookup).first()
     created = obj is None
     if created:
         plain = {name: value for name, value in lookup.items() if "__" not in name}

@@ -308,6 +308,10 @@ class AffiliationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Affiliation.Status.PENDING)
 
+    def open(self):
+        """Pending or active: a person has at most one open affiliation per organisation."""
+        return self.filter(status__in=[Affiliation.Status.PENDING, Affiliation.Status.ACTIVE])
+
 
 class Affiliation(models.Model):
     """A person belonging to an organisation, as employee or referent."""

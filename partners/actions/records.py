@@ -17,9 +17,6 @@ from django.db import transaction
 from common.records import Ensured, ensure, log_ensured
 from partners.models import Affiliation, Certification, EmailDomain, Organization
 
-#: An affiliation still in force or waiting for approval: at most one per person and organisation.
-OPEN_STATUSES = [Affiliation.Status.PENDING, Affiliation.Status.ACTIVE]
-
 __all__ = [
     "email_domain_ensure",
     "certification_ensure",
@@ -97,18 +94,18 @@ def affiliation_ensure(
     when it was verified: written when the affiliation becomes active without one, never
     moved afterwards (it is history, not a setting).
     """
-    existing = Affiliation.objects.filter(
-        user=user, organization=organization, status__in=OPEN_STATUSES
-    ).first()
+    lookup = {"user": user, "organization": organization}
+    existing = Affiliation.objects.open().filter(**lookup).first()
     active = fields.get("status") == Affiliation.Status.ACTIVE
     values = dict(fields)
     if existing is not None and active and existing.verified_at is None:
         values["verified_at"] = verified_at
     result = ensure(
         Affiliation,
-        {"user": user, "organization": organization, "status__in": OPEN_STATUSES},
+        lookup,
         values,
         on_create={"verified_at": verified_at if active else None},
+        among=Affiliation.objects.open(),
     )
     log_ensured(actor, result)
     return result
