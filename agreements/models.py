@@ -125,7 +125,11 @@ class Signature(models.Model):
         super().clean()
         errors = {}
         today = timezone.localdate()
-        agreement_date = self.agreement.signed_on if self.agreement_id else None
+        # On the agreement's own admin page the agreement may not be saved yet.
+        agreement = self.agreement if Signature.agreement.is_cached(self) else None
+        if agreement is None and self.agreement_id:
+            agreement = Agreement.objects.filter(pk=self.agreement_id).first()
+        agreement_date = agreement.signed_on if agreement is not None else None
         if self.signed_on:
             if self.signed_on > today:
                 errors["signed_on"] = _("The date of signature cannot be in the future.")

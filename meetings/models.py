@@ -5,6 +5,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, referent_organizations
 from services.models import WelfareService
@@ -132,10 +133,19 @@ class Meeting(models.Model):
         return reverse("meetings:meeting-detail", kwargs={"pk": self.pk})
 
     def clean(self):
-        """A meeting ends after it starts (the database holds the same rule)."""
+        """A meeting ends after it starts (the database holds the same rule); its online
+        link is a web page."""
         super().clean()
+        errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
+            errors["ends_at"] = _("A meeting must end after it starts.")
+        if self.online_url:
+            try:
+                web_url_validator(self.online_url)
+            except ValidationError as error:
+                errors["online_url"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgendaItem(models.Model):

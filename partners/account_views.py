@@ -25,6 +25,7 @@ from partners import actions
 from partners.access import private
 from partners.account_forms import AccountDeleteForm, AffiliationRequestForm
 from partners.models import Affiliation, Organization, ReferentInvitation
+from partners.rules import is_referent
 from partners.signals import INVITATION_SESSION_KEY
 from services.models import ServiceRequest
 
@@ -58,9 +59,7 @@ def profile(request):
         "current_affiliations": current,
         "pending_affiliations": pending,
         "past_affiliations": past,
-        "is_referent": any(
-            a.role == Affiliation.Role.REFERENT and a.organization.is_active for a in current
-        ),
+        "is_referent": is_referent(request.user),
         "suspended_domain_organizations": Organization.objects.filter(
             membership_status=Organization.MembershipStatus.SUSPENDED,
             email_domains__domain__in=verified_domains,

@@ -6,6 +6,7 @@ Other apps point here; nothing here imports another app of the project.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
@@ -13,6 +14,23 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from common.validators import EARLIEST_RECORD_DATE, web_url_validator
+
+
+def _date_errors(record, names, *, not_future=()) -> dict:
+    """Dates of the district's records: not before 1990, and some of them not in the future."""
+    errors = {}
+    today = timezone.localdate()
+    for name in names:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if value < EARLIEST_RECORD_DATE:
+            errors[name] = _("Enter a date from 1990 onwards.")
+        elif name in not_future and value > today:
+            errors[name] = _("This date cannot be in the future.")
+    return errors
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -134,6 +152,18 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:organization-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """A member joins on a real date (not ahead of today); its website is a web page."""
+        super().clean()
+        errors = _date_errors(self, ("joined_on", "left_on"), not_future=("joined_on",))
+        if self.website:
+            try:
+                web_url_validator(self.website)
+            except ValidationError as error:
+                errors["website"] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self):
@@ -296,6 +326,17 @@ class Certification(models.Model):
     def is_expired(self, today=None):
         today = today or timezone.localdate()
         return self.expires_on is not None and self.expires_on < today
+
+    def clean(self):
+        """Dates from 1990 on; the application and the grant have already happened."""
+        super().clean()
+        errors = _date_errors(
+            self,
+            ("registered_on", "granted_on", "expires_on"),
+            not_future=("registered_on", "granted_on"),
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class AffiliationQuerySet(models.QuerySet):

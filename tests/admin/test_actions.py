@@ -291,6 +291,8 @@ def test_an_inconsistent_certification_gets_a_clear_message_and_saves_nothing(
 def test_publishing_from_the_service_form_fills_the_publication_date(coordinator_client, org_a):
     service = factories.make_service(org_a, status=WelfareService.Status.DRAFT)
     data = {
+        "address": "Via Belenzani 19, Trento",
+        "contact_email": "servizi@alfa.example",
         "provider": org_a.pk,
         "title": service.title,
         "slug": service.slug,
