@@ -90,6 +90,7 @@ class AffiliationAdmin(ActionRefusalMixin, admin.ModelAdmin):
     autocomplete_fields = ("user", "organization", "verified_by")
     date_hierarchy = "created_at"
     readonly_fields = ("created_at",)
+    actions = ("promote", "demote")
     fieldsets = (
         (None, {"fields": ("user", "organization", "role", "status", "request_message")}),
         (
@@ -108,6 +109,44 @@ class AffiliationAdmin(ActionRefusalMixin, admin.ModelAdmin):
             save_affiliation(obj, actor=request.user)
         else:
             super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description=_("Make the selected people referents"),
+        permissions=["change"],
+        location=EVERYWHERE,
+    )
+    def promote(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.referent_promote,
+            argument="affiliation",
+            done=lambda n: (
+                ngettext(
+                    "%(count)d person is now referent.", "%(count)d people are now referents.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Remove the referent role from the selected people"),
+        permissions=["change"],
+        location=EVERYWHERE,
+    )
+    def demote(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.referent_demote,
+            argument="affiliation",
+            done=lambda n: (
+                ngettext("%(count)d referent role removed.", "%(count)d referent roles removed.", n)
+                % {"count": n}
+            ),
+        )
 
 
 # --- Organisations ------------------------------------------------------------------------

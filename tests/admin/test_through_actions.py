@@ -456,3 +456,26 @@ def test_cancelling_a_meeting_in_its_form_goes_through_the_action(coordinator_cl
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
     assert len(action_entries(meeting)) == 2  # changed, then cancelled
+
+
+def test_bulk_demotion_keeps_one_referent_per_organisation(coordinator_client, org_a, referent_a):
+    factories.affiliate(factories.make_user(), org_a, role=Affiliation.Role.REFERENT)
+    both = Affiliation.objects.referents().filter(organization=org_a)
+    response = coordinator_client.post(
+        builders.admin_url(Affiliation, "changelist"),
+        {"action": "demote", "_selected_action": [a.pk for a in both], "index": 0},
+    )
+    assert response.status_code == 302
+    assert Affiliation.objects.referents().filter(organization=org_a).count() == 1
+
+
+def test_bulk_promotion_goes_through_the_action(coordinator_client, org_a, employee_a):
+    affiliation = Affiliation.objects.get(user=employee_a)
+    response = coordinator_client.post(
+        builders.admin_url(Affiliation, "changelist"),
+        {"action": "promote", "_selected_action": [affiliation.pk], "index": 0},
+    )
+    assert response.status_code == 302
+    affiliation.refresh_from_db()
+    assert affiliation.role == Affiliation.Role.REFERENT
+    assert len(action_entries(affiliation)) == 1
