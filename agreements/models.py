@@ -1,7 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.fields import DESCRIPTION_MAX_LENGTH, BoundedTextField
@@ -118,3 +120,28 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.organization} — {self.agreement}"
+
+    def clean(self):
+        """A signature falls between the agreement's date and today; a withdrawal after it."""
+        super().clean()
+        errors = {}
+        today = timezone.localdate()
+        # On the agreement's own admin page the agreement may not be saved yet.
+        agreement = self.agreement if Signature.agreement.is_cached(self) else None
+        if agreement is None and self.agreement_id:
+            agreement = Agreement.objects.filter(pk=self.agreement_id).first()
+        agreement_date = agreement.signed_on if agreement is not None else None
+        if self.signed_on:
+            if self.signed_on > today:
+                errors["signed_on"] = _("The date of signature cannot be in the future.")
+            elif agreement_date and self.signed_on < agreement_date:
+                errors["signed_on"] = _(
+                    "The date of signature cannot be earlier than the agreement (%(date)s)."
+                ) % {"date": agreement_date.strftime("%d/%m/%Y")}
+        if self.withdrawn_on:
+            if self.withdrawn_on > today:
+                errors["withdrawn_on"] = _("The withdrawal date cannot be in the future.")
+            elif self.signed_on and self.withdrawn_on < self.signed_on:
+                errors["withdrawn_on"] = _("The withdrawal cannot be earlier than the signature.")
+        if errors:
+            raise ValidationError(errors)

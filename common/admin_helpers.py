@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 
 from common.uploads import ImageUploadField, validate_pdf_upload
 
@@ -51,6 +52,40 @@ def run_action(
             shown.append("…")
         modeladmin.message_user(request, " ".join(shown), messages.WARNING)
     return changed
+
+
+class ActionRefusalMixin:
+    """A save that an action refuses at the last moment shows its message; nothing is saved.
+
+    The admin forms check what the actions check, so this only catches what changed in
+    between (another coordinator, a referent acting at the same time): the whole save is
+    rolled back and the page is shown again with the action's message, never a 500.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def form_model_fields(obj, form) -> dict:
+    """The model fields the admin form edits, with the values it put on ``obj``.
+
+    For actions taking ``**fields`` (``agreement_create``, ``meeting_schedule``...).
+    """
+    return {
+        field.name: getattr(obj, field.name)
+        for field in obj._meta.concrete_fields
+        if field.name in form.cleaned_data and not field.primary_key
+    }
+
+
+def adopt(obj, saved) -> None:
+    """Make the admin's ``obj`` the row an action created, so the admin goes on with it
+    (inlines, history, the redirect)."""
+    obj.__dict__.update(saved.__dict__)
 
 
 def related_count(model, link: str, **filters):

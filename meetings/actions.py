@@ -1,5 +1,6 @@
 """Writes on working-group meetings: each one atomic and recorded in the admin log."""
 
+from django.contrib.admin.models import ADDITION
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,12 +8,51 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import log_action
-from meetings.models import Attendance, Meeting
+from common.records import Ensured, ensure, log_ensured
+from meetings.models import Action, AgendaItem, Attendance, Meeting, WorkingGroup, WorkProgramme
 from partners.models import Organization
 
 #: The answers a referent may give for their organisation.
 RSVP_STATUSES = (Attendance.Status.CONFIRMED, Attendance.Status.DECLINED)
 REPRESENTATIVE_MAX_LENGTH = Attendance._meta.get_field("representative").max_length
+
+
+@transaction.atomic
+def meeting_schedule(*, group: WorkingGroup, actor: AbstractBaseUser | None, **fields) -> Meeting:
+    """Put a meeting of a working group in the calendar; ``fields`` are the Meeting's fields.
+
+    The group's members see it (and may answer) at once. Raises ValidationError, with
+    nothing saved, when the meeting does not make sense (e.g. it ends before it starts).
+    """
+    fields.setdefault("status", Meeting.Status.SCHEDULED)
+    meeting = Meeting(group=group, **fields)
+    meeting.full_clean()
+    meeting.save()
+    log_action(actor, meeting, _("Meeting scheduled."), flag=ADDITION)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, actor: AbstractBaseUser | None, **fields) -> Meeting:
+    """Change a meeting's details (time, place, minutes...); cancel it with meeting_cancel."""
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    log_action(actor, meeting, _("Meeting changed."))
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: AbstractBaseUser | None) -> Meeting:
+    """Call a scheduled meeting off; it stays in the calendar, marked as cancelled."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ValidationError(_("Only a scheduled meeting can be cancelled."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["status"])
+    log_action(actor, meeting, _("Meeting cancelled."))
+    return meeting
 
 
 @transaction.atomic
@@ -63,3 +103,60 @@ def attendance_respond(
         % {"organization": organization.name, "status": attendance.get_status_display()},
     )
     return attendance
+
+
+# --- Reference data (the demo district, imports): idempotent upserts by natural key ---
+
+
+@transaction.atomic
+def working_group_ensure(
+    *, slug: str, actor: AbstractBaseUser | None, **fields
+) -> Ensured[WorkingGroup]:
+    """The working group `slug` with the given name, parent, coordinator and members."""
+    result = ensure(WorkingGroup, {"slug": slug}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def agenda_item_ensure(
+    *, meeting: Meeting, position: int, actor: AbstractBaseUser | None, **fields
+) -> Ensured[AgendaItem]:
+    """Item number `position` of the meeting's agenda, with the given title and notes."""
+    result = ensure(AgendaItem, {"meeting": meeting, "position": position}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def attendance_ensure(
+    *, meeting: Meeting, organization: Organization, actor: AbstractBaseUser | None, **fields
+) -> Ensured[Attendance]:
+    """The organisation's attendance row for the meeting, in any status (held meetings too).
+
+    A referent's own answer goes through attendance_respond, which checks the meeting is
+    still ahead.
+    """
+    result = ensure(Attendance, {"meeting": meeting, "organization": organization}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def work_programme_ensure(
+    *, year: int, actor: AbstractBaseUser | None, **fields
+) -> Ensured[WorkProgramme]:
+    """The work programme of `year` with the given title, summary and approval date."""
+    result = ensure(WorkProgramme, {"year": year}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def programme_action_ensure(
+    *, programme: WorkProgramme, title: str, actor: AbstractBaseUser | None, **fields
+) -> Ensured[Action]:
+    """The action `title` of the programme, with its area, lead, partners, services..."""
+    result = ensure(Action, {"programme": programme, "title": title}, fields)
+    log_ensured(actor, result)
+    return result

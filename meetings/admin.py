@@ -2,8 +2,18 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from common.admin_helpers import UPLOAD_FIELD_OVERRIDES, related_count
+from common.admin_helpers import (
+    EVERYWHERE,
+    UPLOAD_FIELD_OVERRIDES,
+    ActionRefusalMixin,
+    adopt,
+    form_model_fields,
+    related_count,
+    run_action,
+)
+from meetings import actions
 from meetings.models import (
     Action,
     AgendaItem,
@@ -64,7 +74,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ActionRefusalMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = ("title", "group", "starts_at", "ends_at", "place", "status", "has_minutes")
     list_filter = ("status", "group")
@@ -73,6 +83,7 @@ class MeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ("group",)
     date_hierarchy = "starts_at"
     inlines = (AgendaItemInline, AttendanceInline)
+    actions = ("cancel",)
     fieldsets = (
         (None, {"fields": ("group", "title", "status")}),
         (_("When and where"), {"fields": (("starts_at", "ends_at"), "place", "online_url")}),
@@ -82,6 +93,38 @@ class MeetingAdmin(admin.ModelAdmin):
     @admin.display(description=_("minutes"), boolean=True)
     def has_minutes(self, obj):
         return bool(obj.minutes or obj.minutes_file)
+
+    def save_model(self, request, obj, form, change):
+        """A new meeting is scheduled, a cancellation is a cancellation: by meetings.actions."""
+        if not change:
+            fields = form_model_fields(obj, form)
+            group = fields.pop("group")
+            adopt(obj, actions.meeting_schedule(group=group, actor=request.user, **fields))
+            return
+        stored = Meeting.objects.values_list("status", flat=True).get(pk=obj.pk)
+        cancelling = obj.status == Meeting.Status.CANCELLED != stored
+        if cancelling:
+            obj.status = stored
+        actions.meeting_update(meeting=obj, actor=request.user)
+        if cancelling:
+            actions.meeting_cancel(meeting=obj, actor=request.user)
+            obj.status = Meeting.Status.CANCELLED
+
+    @admin.action(
+        description=_("Cancel selected meetings"), permissions=["change"], location=EVERYWHERE
+    )
+    def cancel(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.meeting_cancel,
+            argument="meeting",
+            done=lambda n: (
+                ngettext("%(count)d meeting cancelled.", "%(count)d meetings cancelled.", n)
+                % {"count": n}
+            ),
+        )
 
 
 @admin.register(AgendaItem)

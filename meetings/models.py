@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -10,6 +11,7 @@ from common.fields import (
     NOTES_MAX_LENGTH,
     BoundedTextField,
 )
+from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, referent_organizations
 from services.models import WelfareService
@@ -135,6 +137,21 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        """A meeting ends after it starts (the database holds the same rule); its online
+        link is a web page."""
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A meeting must end after it starts.")
+        if self.online_url:
+            try:
+                web_url_validator(self.online_url)
+            except ValidationError as error:
+                errors["online_url"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgendaItem(models.Model):

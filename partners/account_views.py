@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partners import actions
 from partners.access import private
 from partners.account_forms import AccountDeleteForm, AffiliationRequestForm
-from partners.models import Affiliation, ReferentInvitation
+from partners.models import Affiliation, Organization, ReferentInvitation
 from partners.rules import is_referent
 from partners.signals import INVITATION_SESSION_KEY
 from services.models import ServiceRequest
@@ -49,14 +49,26 @@ def profile(request):
         for a in affiliations
         if a.status in (Affiliation.Status.REJECTED, Affiliation.Status.ENDED)
     ]
+    email_addresses = list(
+        EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")
+    )
+    # A suspended member's people keep their affiliation (shown with a notice); someone
+    # whose confirmed address belongs to a suspended member is told so, not to confirm it.
+    verified_domains = {a.email.rpartition("@")[2].lower() for a in email_addresses if a.verified}
     context = {
         "current_affiliations": current,
         "pending_affiliations": pending,
         "past_affiliations": past,
         "is_referent": is_referent(request.user),
-        "email_addresses": EmailAddress.objects.filter(user=request.user).order_by(
-            "-primary", "email"
-        ),
+        "suspended_domain_organizations": Organization.objects.filter(
+            membership_status=Organization.MembershipStatus.SUSPENDED,
+            email_domains__domain__in=verified_domains,
+        )
+        .exclude(pk__in=[a.organization_id for a in current])
+        .distinct()
+        if verified_domains
+        else [],
+        "email_addresses": email_addresses,
         "recent_service_requests": ServiceRequest.objects.filter(requester=request.user)
         .select_related("service")
         .order_by("-created_at")[:5],

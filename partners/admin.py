@@ -2,18 +2,32 @@
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.contrib.admin import helpers
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
+from common.admin_helpers import (
+    EVERYWHERE,
+    UPLOAD_FIELD_OVERRIDES,
+    ActionRefusalMixin,
+    adopt,
+    form_model_fields,
+    related_count,
+    run_action,
+)
 from common.csv_export import csv_response, dated_filename
 from partners import actions
+from partners.admin_affiliations import (
+    AffiliationForm,
+    AffiliationInlineFormSet,
+    save_affiliation,
+    stamp_verifier,
+)
 from partners.models import (
     CERTIFICATION_WARNING_DAYS,
     Affiliation,
@@ -28,52 +42,6 @@ PHASE_NAMES = dict(Certification.Phase.choices)
 # --- Affiliations -----------------------------------------------------------------------
 
 
-class AffiliationForm(forms.ModelForm):
-    """Fills in the bookkeeping the database requires when the coordinator changes a status."""
-
-    class Meta:
-        model = Affiliation
-        # The admin passes its own field list; this is the widest one.
-        fields = (
-            "user",
-            "organization",
-            "role",
-            "status",
-            "request_message",
-            "verified_via",
-            "verified_at",
-            "verified_by",
-            "ended_at",
-        )
-
-    def clean(self):
-        data = super().clean()
-        status = data.get("status")
-        if status == Affiliation.Status.ACTIVE:
-            if "verified_at" in self.fields and not data.get("verified_at"):
-                data["verified_at"] = timezone.now()
-            if "verified_via" in self.fields and not data.get("verified_via"):
-                data["verified_via"] = Affiliation.VerifiedVia.COORDINATOR
-        if (
-            status == Affiliation.Status.ENDED
-            and "ended_at" in self.fields
-            and not data.get("ended_at")
-        ):
-            data["ended_at"] = timezone.now()
-        return data
-
-
-def _stamp_verifier(form, user) -> None:
-    """The coordinator who activates an affiliation is the one who verified it."""
-    affiliation = form.instance
-    if (
-        "status" in form.changed_data
-        and affiliation.status == Affiliation.Status.ACTIVE
-        and affiliation.verified_by_id is None
-    ):
-        affiliation.verified_by = user
-
-
 class AffiliationInline(admin.TabularInline):
     """Referents and pending requests only: the rows the coordinator acts on.
 
@@ -83,6 +51,7 @@ class AffiliationInline(admin.TabularInline):
 
     model = Affiliation
     form = AffiliationForm
+    formset = AffiliationInlineFormSet
     fields = ("user", "role", "status", "verified_via", "verified_at", "ended_at")
     autocomplete_fields = ("user",)
     extra = 0
@@ -103,7 +72,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(ActionRefusalMixin, admin.ModelAdmin):
     form = AffiliationForm
     list_display = (
         "user",
@@ -121,6 +90,7 @@ class AffiliationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "organization", "verified_by")
     date_hierarchy = "created_at"
     readonly_fields = ("created_at",)
+    actions = ("promote", "demote")
     fieldsets = (
         (None, {"fields": ("user", "organization", "role", "status", "request_message")}),
         (
@@ -134,8 +104,49 @@ class AffiliationAdmin(admin.ModelAdmin):
         return obj.user.email
 
     def save_model(self, request, obj, form, change):
-        _stamp_verifier(form, request.user)
-        super().save_model(request, obj, form, change)
+        stamp_verifier(form, request.user)
+        if change:
+            save_affiliation(obj, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description=_("Make the selected people referents"),
+        permissions=["change"],
+        location=EVERYWHERE,
+    )
+    def promote(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.referent_promote,
+            argument="affiliation",
+            done=lambda n: (
+                ngettext(
+                    "%(count)d person is now referent.", "%(count)d people are now referents.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Remove the referent role from the selected people"),
+        permissions=["change"],
+        location=EVERYWHERE,
+    )
+    def demote(self, request, queryset):
+        run_action(
+            self,
+            request,
+            queryset,
+            action=actions.referent_demote,
+            argument="affiliation",
+            done=lambda n: (
+                ngettext("%(count)d referent role removed.", "%(count)d referent roles removed.", n)
+                % {"count": n}
+            ),
+        )
 
 
 # --- Organisations ------------------------------------------------------------------------
@@ -153,7 +164,7 @@ class CertificationInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ActionRefusalMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "name",
@@ -207,8 +218,9 @@ class OrganizationAdmin(admin.ModelAdmin):
             {
                 "fields": ("membership_status", "joined_on", "left_on"),
                 "description": _(
-                    "To activate, suspend or withdraw a member use the actions: they also "
-                    "end the affiliations of its people and keep a record."
+                    "To activate, suspend or withdraw a member use the actions: they keep "
+                    "a record and tell its people. A suspension keeps its people's "
+                    "affiliations; a withdrawal ends them."
                 ),
             },
         ),
@@ -235,11 +247,29 @@ class OrganizationAdmin(admin.ModelAdmin):
             readonly.append("membership_status")
         return readonly
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            # The membership status is read-only here: it changes through the actions.
+            super().save_model(request, obj, form, change)
+        else:
+            fields = form_model_fields(obj, form)
+            adopt(obj, actions.organization_create(actor=request.user, **fields))
+
     def save_formset(self, request, form, formset, change):
-        if formset.model is Affiliation:
-            for inline_form in formset.forms:
-                _stamp_verifier(inline_form, request.user)
-        super().save_formset(request, form, formset, change)
+        if formset.model is not Affiliation:
+            return super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            stamp_verifier(inline_form, request.user)
+        # Fills new_objects / changed_objects / deleted_objects (the admin's history uses
+        # them) without saving: changes of status and role go through the actions.
+        formset.save(commit=False)
+        for affiliation in formset.deleted_objects:
+            affiliation.delete()
+        for affiliation in formset.new_objects:
+            affiliation.save()
+        for affiliation, _fields in formset.changed_objects:
+            save_affiliation(affiliation, actor=request.user)
+        return None
 
     @admin.display(description=_("e-mail domains"))
     def domain_list(self, obj):
@@ -279,6 +309,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         description=_("Suspend selected organisations"), permissions=["change"], location=EVERYWHERE
     )
     def suspend(self, request, queryset):
+        """Asks first, on a page listing the organisations and the people affected."""
+        if request.POST.get("post") != "yes":
+            return self._suspend_confirmation(request, queryset)
         run_action(
             self,
             request,
@@ -291,6 +324,38 @@ class OrganizationAdmin(admin.ModelAdmin):
                 )
                 % {"count": n}
             ),
+        )
+        return None
+
+    def _suspend_confirmation(self, request, queryset):
+        organizations = list(queryset.order_by("name"))
+        people = (
+            Affiliation.objects.current()
+            .filter(organization__in=[o.pk for o in organizations])
+            .values("organization_id", "role")
+            .annotate(total=Count("pk"))
+        )
+        counts = {(row["organization_id"], row["role"]): row["total"] for row in people}
+        for organization in organizations:
+            organization.referent_total = counts.get(
+                (organization.pk, Affiliation.Role.REFERENT), 0
+            )
+            organization.employee_total = counts.get(
+                (organization.pk, Affiliation.Role.EMPLOYEE), 0
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Are you sure?"),
+            "subtitle": None,
+            "opts": self.opts,
+            "organizations": organizations,
+            "not_active": [o for o in organizations if not o.is_active],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_field_names": ("action", f"{admin.ActionLocation.CHANGE_FORM.value}-action"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/partners/organization/suspend_confirmation.html", context
         )
 
     @admin.action(

@@ -1,16 +1,12 @@
 """Forms of the partner area that concern the organisation itself."""
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import ModelRulesFormMixin
 from common.uploads import ImageUploadField
+from common.validators import web_url_validator
 from partners.models import Organization
-
-web_url_validator = URLValidator(
-    schemes=["http", "https"],
-    message=_("Enter a full web address starting with https:// (or http://)."),
-)
 
 
 class BootstrapItaliaFormMixin:
@@ -46,7 +42,7 @@ def clean_phone(value: str) -> str:
     return phone
 
 
-class OrganizationProfileForm(BootstrapItaliaFormMixin, forms.ModelForm):
+class OrganizationProfileForm(ModelRulesFormMixin, BootstrapItaliaFormMixin, forms.ModelForm):
     """What a referent may change on the organisation's public page.
 
     Name, kind, membership and certification are the coordinator's, in the back office.
@@ -93,7 +89,6 @@ class OrganizationProfileForm(BootstrapItaliaFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["website"].validators = [web_url_validator]
         self.fields["website"].error_messages["invalid"] = web_url_validator.message
         self.fields["logo"].widget = forms.ClearableFileInput()
         self.fields["logo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"

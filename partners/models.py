@@ -22,7 +22,23 @@ from common.fields import (
     NOTES_MAX_LENGTH,
     BoundedTextField,
 )
+from common.validators import EARLIEST_RECORD_DATE, web_url_validator
 from partners.mail_domains import is_public_mail_domain
+
+
+def _date_errors(record, names, *, not_future=()) -> dict:
+    """Dates of the district's records: not before 1990, and some of them not in the future."""
+    errors = {}
+    today = timezone.localdate()
+    for name in names:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if value < EARLIEST_RECORD_DATE:
+            errors[name] = _("Enter a date from 1990 onwards.")
+        elif name in not_future and value > today:
+            errors[name] = _("This date cannot be in the future.")
+    return errors
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -144,6 +160,18 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:organization-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """A member joins on a real date (not ahead of today); its website is a web page."""
+        super().clean()
+        errors = _date_errors(self, ("joined_on", "left_on"), not_future=("joined_on",))
+        if self.website:
+            try:
+                web_url_validator(self.website)
+            except ValidationError as error:
+                errors["website"] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self):
@@ -325,6 +353,17 @@ class Certification(models.Model):
         today = today or timezone.localdate()
         return self.expires_on is not None and self.expires_on < today
 
+    def clean(self):
+        """Dates from 1990 on; the application and the grant have already happened."""
+        super().clean()
+        errors = _date_errors(
+            self,
+            ("registered_on", "granted_on", "expires_on"),
+            not_future=("registered_on", "granted_on"),
+        )
+        if errors:
+            raise ValidationError(errors)
+
 
 class AffiliationQuerySet(models.QuerySet):
     def current(self):
@@ -335,6 +374,10 @@ class AffiliationQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Affiliation.Status.PENDING)
+
+    def open(self):
+        """Pending or active: a person has at most one open affiliation per organisation."""
+        return self.filter(status__in=[Affiliation.Status.PENDING, Affiliation.Status.ACTIVE])
 
 
 class Affiliation(models.Model):

@@ -14,9 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.audit import log_action, send_templated_mail
+from common.records import Ensured, ensure, log_ensured
 from common.uploads import random_image_name
 from partners.models import Affiliation, Organization
-from services.models import SavedService, ServiceRequest, WelfareService
+from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
 from services.slugs import unique_service_slug
 
 
@@ -328,3 +329,39 @@ def service_unsave(*, service: WelfareService, actor: AbstractBaseUser) -> bool:
     """Remove a service from the person's list; False if it was not there."""
     deleted, _details = SavedService.objects.filter(user=actor, service=service).delete()
     return bool(deleted)
+
+
+# --- Reference data (the demo district, imports): idempotent upserts by natural key ---
+
+
+@transaction.atomic
+def category_ensure(*, slug: str, actor: AbstractBaseUser | None, **fields) -> Ensured[Category]:
+    """The catalogue category `slug` with the given name, icon, description and position."""
+    result = ensure(Category, {"slug": slug}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def audience_ensure(*, code: str, actor: AbstractBaseUser | None, **fields) -> Ensured[Audience]:
+    """The audience `code` (an age band, families...) with the given name and position."""
+    result = ensure(Audience, {"code": code}, fields)
+    log_ensured(actor, result)
+    return result
+
+
+@transaction.atomic
+def service_ensure(
+    *, slug: str, actor: AbstractBaseUser | None, **fields
+) -> Ensured[WelfareService]:
+    """The service `slug` exactly as given: status and dates included, audiences and chosen
+    organisations as lists.
+
+    For data prepared elsewhere (the demo district): a referent's changes go through
+    service_create / service_update and the publication workflow instead.
+    """
+    if fields.get("eligibility") != WelfareService.Eligibility.CHOSEN_PARTNERS:
+        fields["eligible_organizations"] = []
+    result = ensure(WelfareService, {"slug": slug}, fields)
+    log_ensured(actor, result)
+    return result

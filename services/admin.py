@@ -3,12 +3,19 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
+from common.admin_helpers import (
+    EVERYWHERE,
+    UPLOAD_FIELD_OVERRIDES,
+    ActionRefusalMixin,
+    related_count,
+    run_action,
+)
 from common.csv_export import csv_response, dated_filename
+from common.forms import ModelRulesFormMixin
+from partners.models import Organization
 from services import actions
 from services.models import (
     REQUEST_WAITING_DAYS,
@@ -47,7 +54,7 @@ class AudienceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ("name",)}
 
 
-class WelfareServiceForm(forms.ModelForm):
+class WelfareServiceForm(ModelRulesFormMixin, forms.ModelForm):
     class Meta:
         model = WelfareService
         # The admin passes the fields of its fieldsets; this is the widest editable set.
@@ -81,19 +88,39 @@ class WelfareServiceForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        # A published service needs its publication date (a database rule): the
-        # coordinator publishing from the form should not have to type it.
-        if (
-            data.get("status") == WelfareService.Status.PUBLISHED
-            and "published_at" in self.fields
-            and not data.get("published_at")
-        ):
-            data["published_at"] = timezone.now()
+        # The single-record rules are WelfareService.clean()'s, as in the partner area; the
+        # chosen organisations are a many-to-many rule, checked here the same way.
+        eligibility = data.get("eligibility")
+        if "eligible_organizations" in self.fields and "eligible_organizations" not in self.errors:
+            try:
+                WelfareService.clean_eligible_organizations(
+                    eligibility, data.get("eligible_organizations")
+                )
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        if eligibility and eligibility != WelfareService.Eligibility.CHOSEN_PARTNERS:
+            data["eligible_organizations"] = Organization.objects.none()
+        # Publishing and archiving go through services.actions (see the admin's save_model);
+        # there is no way back to draft once a service has left it.
+        status = data.get("status")
+        stored = self.instance.status if self.instance.pk else WelfareService.Status.DRAFT
+        if status == WelfareService.Status.DRAFT and stored != WelfareService.Status.DRAFT:
+            self.add_error(
+                "status",
+                _("A service cannot go back to draft: archive it to take it off the catalogue."),
+            )
         return data
+
+    def _get_validation_exclusions(self):
+        # The status is not saved from the form but by the publish/archive actions, which
+        # also set the publication date: the model's checks judge the stored status.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("status")
+        return exclude
 
 
 @admin.register(WelfareService)
-class WelfareServiceAdmin(admin.ModelAdmin):
+class WelfareServiceAdmin(ActionRefusalMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     form = WelfareServiceForm
     list_display = (
@@ -122,7 +149,7 @@ class WelfareServiceAdmin(admin.ModelAdmin):
     autocomplete_fields = ("provider", "audiences", "eligible_organizations")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("created_at", "updated_at", "created_by")
+    readonly_fields = ("published_at", "created_at", "updated_at", "created_by")
     actions = ("publish", "archive", "export_csv")
     fieldsets = (
         (
@@ -157,9 +184,22 @@ class WelfareServiceAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request, obj, form, change):
+        """Fields are saved as they are; a change of status goes through the action."""
         if not change:
             obj.created_by = request.user
+        wanted = obj.status
+        obj.status = (
+            WelfareService.objects.values_list("status", flat=True).get(pk=obj.pk)
+            if change
+            else WelfareService.Status.DRAFT
+        )
         super().save_model(request, obj, form, change)
+        if wanted == obj.status:
+            return
+        if wanted == WelfareService.Status.PUBLISHED:
+            actions.service_publish(service=obj, actor=request.user)
+        elif wanted == WelfareService.Status.ARCHIVED:
+            actions.service_archive(service=obj, actor=request.user)
 
     @admin.action(
         description=_("Publish selected services"), permissions=["change"], location=EVERYWHERE

@@ -5,23 +5,16 @@ The provider never comes from a form: it is the partner area's current organisat
 """
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import ModelRulesFormMixin
 from common.uploads import ImageUploadField
+from common.validators import web_url_validator
 from partners.forms import BootstrapItaliaFormMixin, clean_phone
 from partners.models import Organization
 from services.models import Audience, Category, ServiceRequest, WelfareService
 
-SUMMARY_MIN_LENGTH = 20
-DESCRIPTION_MIN_LENGTH = 40
 MESSAGE_MAX_LENGTH = ServiceRequest._meta.get_field("message").max_length
-
-# A link shown to employees must open a web page: no ftp://, no javascript:.
-web_url_validator = URLValidator(
-    schemes=["http", "https"],
-    message=_("Enter a full web address starting with https:// (or http://)."),
-)
 
 
 class OrganizationChoiceField(forms.ModelMultipleChoiceField):
@@ -29,7 +22,7 @@ class OrganizationChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class ServiceForm(BootstrapItaliaFormMixin, forms.ModelForm):
+class ServiceForm(ModelRulesFormMixin, BootstrapItaliaFormMixin, forms.ModelForm):
     """Everything a service needs before employees can rely on it."""
 
     image = ImageUploadField(label=_("Image"), required=False)
@@ -137,95 +130,40 @@ class ServiceForm(BootstrapItaliaFormMixin, forms.ModelForm):
                 "invalid_pk_value": _("Choose organisations from the list."),
             },
         )
-        fields["booking_url"].validators = [web_url_validator]
         fields["booking_url"].error_messages["invalid"] = web_url_validator.message
         fields["image"].widget = forms.ClearableFileInput()
         fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
         fields["title"].widget.attrs["maxlength"] = 200
 
+    # The rules of a service (lengths, cost conditions, place, contact, dates, image text,
+    # booking link) are in WelfareService.clean(), shared with the admin; the form only
+    # tidies the text and checks the chosen organisations (a many-to-many rule).
+
     def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
-        if len(title) < 5:
-            raise forms.ValidationError(_("The title must be at least 5 characters long."))
-        return title
+        return " ".join(self.cleaned_data["title"].split())
 
     def clean_contact_phone(self):
         return clean_phone(self.cleaned_data["contact_phone"])
 
     def clean_summary(self):
-        summary = " ".join(self.cleaned_data["summary"].split())
-        if len(summary) < SUMMARY_MIN_LENGTH:
-            raise forms.ValidationError(
-                _("The summary must be at least %(min)s characters long (it has %(n)s)."),
-                params={"min": SUMMARY_MIN_LENGTH, "n": len(summary)},
-            )
-        return summary
+        return " ".join(self.cleaned_data["summary"].split())
 
     def clean_description(self):
-        description = self.cleaned_data["description"].strip()
-        if len(description) < DESCRIPTION_MIN_LENGTH:
-            raise forms.ValidationError(
-                _(
-                    "The description must be at least %(min)s characters long: explain what "
-                    "the service offers and how to access it."
-                ),
-                params={"min": DESCRIPTION_MIN_LENGTH},
-            )
-        return description
+        return self.cleaned_data["description"].strip()
 
     def clean(self):
         cleaned = super().clean()
         eligibility = cleaned.get("eligibility")
-        chosen = cleaned.get("eligible_organizations")
-        if eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
-            if not chosen and "eligible_organizations" not in self.errors:
-                self.add_error(
-                    "eligible_organizations",
-                    _("Choose at least one organisation whose employees can use the service."),
+        if "eligible_organizations" not in self.errors:
+            try:
+                WelfareService.clean_eligible_organizations(
+                    eligibility, cleaned.get("eligible_organizations")
                 )
-        elif eligibility:
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        if eligibility and eligibility != WelfareService.Eligibility.CHOSEN_PARTNERS:
             # Other eligibilities ignore the list: keep it empty so it cannot mislead later.
             cleaned["eligible_organizations"] = Organization.objects.none()
-
-        cost = cleaned.get("cost")
-        if (
-            cost in {WelfareService.Cost.DISCOUNTED, WelfareService.Cost.PAID}
-            and not (cleaned.get("cost_conditions") or "").strip()
-        ):
-            self.add_error(
-                "cost_conditions",
-                _("Explain the prices or the discount and who is entitled to it."),
-            )
-
-        if not (cleaned.get("address") or "").strip() and not cleaned.get("is_online"):
-            self.add_error(
-                "address",
-                _("Enter where the service takes place, or tick “Also available online”."),
-            )
-
-        if not any(
-            (cleaned.get(name) or "").strip()
-            for name in ("contact_email", "contact_phone", "booking_url")
-        ) and not any(
-            name in self.errors for name in ("contact_email", "contact_phone", "booking_url")
-        ):
-            self.add_error(
-                "contact_email",
-                _("Give at least one way to get in touch: e-mail, phone or booking link."),
-            )
-
-        start, end = cleaned.get("available_from"), cleaned.get("available_until")
-        if start and end and end < start:
-            self.add_error(
-                "available_until",
-                _("The end of the availability cannot be before its start."),
-            )
-
-        if cleaned.get("image") and not (cleaned.get("image_alt") or "").strip():
-            self.add_error(
-                "image_alt",
-                _("Describe the image for people who cannot see it."),
-            )
         return cleaned
 
     def _post_clean(self):

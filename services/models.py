@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Q
 from django.urls import reverse
@@ -13,6 +14,7 @@ from common.fields import (
     NOTES_MAX_LENGTH,
     BoundedTextField,
 )
+from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, member_affiliations
 
@@ -223,6 +225,76 @@ class WelfareService(models.Model):
 
     def get_absolute_url(self):
         return reverse("services:service-detail", kwargs={"slug": self.slug})
+
+    # Minimum lengths, so that a listing tells employees what they would get.
+    TITLE_MIN_LENGTH = 5
+    SUMMARY_MIN_LENGTH = 20
+    DESCRIPTION_MIN_LENGTH = 40
+
+    def clean(self):
+        """The rules a service obeys whoever saves it (partner area, admin, demo loader)."""
+        super().clean()
+        errors = {}
+
+        def text(name):
+            return (getattr(self, name) or "").strip()
+
+        title, summary, description = text("title"), text("summary"), text("description")
+        if title and len(title) < self.TITLE_MIN_LENGTH:
+            errors["title"] = _("The title must be at least 5 characters long.")
+        if summary and len(summary) < self.SUMMARY_MIN_LENGTH:
+            errors["summary"] = ValidationError(
+                _("The summary must be at least %(min)s characters long (it has %(n)s)."),
+                params={"min": self.SUMMARY_MIN_LENGTH, "n": len(summary)},
+            )
+        if description and len(description) < self.DESCRIPTION_MIN_LENGTH:
+            errors["description"] = ValidationError(
+                _(
+                    "The description must be at least %(min)s characters long: explain what "
+                    "the service offers and how to access it."
+                ),
+                params={"min": self.DESCRIPTION_MIN_LENGTH},
+            )
+        if self.cost in {self.Cost.DISCOUNTED, self.Cost.PAID} and not text("cost_conditions"):
+            errors["cost_conditions"] = _(
+                "Explain the prices or the discount and who is entitled to it."
+            )
+        if not text("address") and not self.is_online:
+            errors["address"] = _(
+                "Enter where the service takes place, or tick “Also available online”."
+            )
+        if self.booking_url:
+            try:
+                web_url_validator(self.booking_url)
+            except ValidationError as error:
+                errors["booking_url"] = error
+        if not any(text(name) for name in ("contact_email", "contact_phone", "booking_url")):
+            errors["contact_email"] = _(
+                "Give at least one way to get in touch: e-mail, phone or booking link."
+            )
+        start, end = self.available_from, self.available_until
+        if start and end and end < start:
+            errors["available_until"] = _("The end of the availability cannot be before its start.")
+        if self.image and not text("image_alt"):
+            errors["image_alt"] = _("Describe the image for people who cannot see it.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def clean_eligible_organizations(cls, eligibility: str, organizations) -> None:
+        """A service reserved to chosen organisations names at least one of them.
+
+        (A many-to-many rule, so forms call it with their cleaned data: ``Model.clean()``
+        runs before the relation is saved.)
+        """
+        if eligibility == cls.Eligibility.CHOSEN_PARTNERS and not organizations:
+            raise ValidationError(
+                {
+                    "eligible_organizations": _(
+                        "Choose at least one organisation whose employees can use the service."
+                    )
+                }
+            )
 
     def is_available(self, day=None):
         day = day or timezone.localdate()

@@ -13,5 +13,7 @@ from partners.actions.people import INVITATION_VALID_DAYS
 from partners.actions.people import __all__ as _people
 from partners.actions.personal_data import *  # noqa: F403
 from partners.actions.personal_data import __all__ as _personal_data
+from partners.actions.records import *  # noqa: F403
+from partners.actions.records import __all__ as _records
 
-__all__ = [*_organizations, *_people, *_personal_data, "INVITATION_VALID_DAYS"]
+__all__ = [*_organizations, *_people, *_personal_data, *_records, "INVITATION_VALID_DAYS"]

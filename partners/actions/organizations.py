@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from partners.actions._common import _log_change
+from partners.actions._common import _log_change, _send_mail
 from partners.models import (
     Affiliation,
     MembershipApplication,
@@ -19,35 +19,81 @@ from partners.models import (
 )
 
 __all__ = [
+    "organization_create",
     "organization_activate",
     "organization_suspend",
     "organization_withdraw",
     "membership_application_approve",
     "membership_application_reject",
     "organization_update_profile",
+    "organization_update",
 ]
 
 
 def _end_current_affiliations(organization: Organization) -> int:
-    """People stop belonging to an organisation that leaves or is suspended from the district."""
+    """People stop belonging to an organisation that leaves the district."""
     return Affiliation.objects.filter(
         organization=organization, status=Affiliation.Status.ACTIVE
     ).update(status=Affiliation.Status.ENDED, ended_at=timezone.now())
+
+
+def _lock(organization: Organization) -> None:
+    """Lock the row and read its membership afresh, so two coordinators cannot cross."""
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    organization.membership_status = locked.membership_status
+    organization.joined_on, organization.left_on = locked.joined_on, locked.left_on
+
+
+def _tell_current_people(organization: Organization, template: str) -> int:
+    """Mail the organisation's referents and verified employees (each their own text).
+
+    Returns how many people were told.
+    """
+    affiliations = (
+        Affiliation.objects.current()
+        .filter(organization=organization, user__is_active=True)
+        .values_list("role", "user__email")
+    )
+    by_role: dict[str, list[str]] = {Affiliation.Role.REFERENT: [], Affiliation.Role.EMPLOYEE: []}
+    for role, email in affiliations:
+        by_role.setdefault(role, []).append(email)
+    for role, emails in by_role.items():
+        _send_mail(
+            template,
+            emails,
+            {"organization": organization, "is_referent": role == Affiliation.Role.REFERENT},
+        )
+    return sum(len(emails) for emails in by_role.values())
 
 
 @transaction.atomic
 def organization_activate(
     *, organization: Organization, actor: AbstractBaseUser | None
 ) -> Organization:
-    """Make an applicant, suspended or withdrawn organisation an active member."""
+    """Make an applicant, suspended or withdrawn organisation an active member.
+
+    A suspended member gets back exactly what it had: its people kept their affiliations
+    (roles and verification included) during the suspension, so its referents return to
+    the partner area and its employees see reserved services again; they are told by mail.
+    """
+    _lock(organization)
     if organization.membership_status == Organization.MembershipStatus.ACTIVE:
         raise ValidationError(_("%(name)s is already active.") % {"name": organization.name})
+    was_suspended = organization.membership_status == Organization.MembershipStatus.SUSPENDED
     organization.membership_status = Organization.MembershipStatus.ACTIVE
     if organization.joined_on is None:
         organization.joined_on = timezone.localdate()
     organization.left_on = None
     organization.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
-    _log_change(actor, organization, _("Membership activated."))
+    if was_suspended:
+        told = _tell_current_people(organization, "organization_reactivated")
+        _log_change(
+            actor,
+            organization,
+            _("Membership reactivated; %(count)d people told by e-mail.") % {"count": told},
+        )
+    else:
+        _log_change(actor, organization, _("Membership activated."))
     return organization
 
 
@@ -55,7 +101,14 @@ def organization_activate(
 def organization_suspend(
     *, organization: Organization, actor: AbstractBaseUser | None
 ) -> Organization:
-    """Suspend an active member: it stays listed, its people lose their affiliation."""
+    """Suspend an active member: it stays listed, its services are hidden, and its people
+    lose their partner rights while it is suspended, without losing who they are.
+
+    Affiliations (roles, verification) are kept untouched: every right that comes from
+    them requires an active member, so they simply stop counting until reactivation.
+    Ending an affiliation stays a separate act. Referents and employees are told by mail.
+    """
+    _lock(organization)
     if organization.membership_status != Organization.MembershipStatus.ACTIVE:
         raise ValidationError(
             _("Only an active organisation can be suspended: %(name)s is not active.")
@@ -63,11 +116,12 @@ def organization_suspend(
         )
     organization.membership_status = Organization.MembershipStatus.SUSPENDED
     organization.save(update_fields=["membership_status", "updated_at"])
-    ended = _end_current_affiliations(organization)
+    told = _tell_current_people(organization, "organization_suspended")
     _log_change(
         actor,
         organization,
-        _("Membership suspended; %(count)d affiliations ended.") % {"count": ended},
+        _("Membership suspended; affiliations kept, %(count)d people told by e-mail.")
+        % {"count": told},
     )
     return organization
 
@@ -112,6 +166,21 @@ def _unique_organization_slug(name: str) -> str:
     while Organization.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+@transaction.atomic
+def organization_create(*, actor: AbstractBaseUser | None, **fields) -> Organization:
+    """Put an organisation on file; ``fields`` are the model's fields (slug made from the name).
+
+    Raises ValidationError, with nothing saved, when a field is invalid or the name is taken.
+    """
+    if not fields.get("slug"):
+        fields["slug"] = _unique_organization_slug(fields.get("name") or "")
+    organization = Organization(**fields)
+    organization.full_clean()
+    organization.save()
+    _log_change(actor, organization, _("Organisation created."), flag=ADDITION)
+    return organization
 
 
 def _check_submitted(application: MembershipApplication) -> None:
@@ -217,4 +286,25 @@ def organization_update_profile(
         storage = Organization._meta.get_field("logo").storage
         transaction.on_commit(lambda: storage.delete(old_logo), robust=True)
     _log_change(actor, organization, _("Public profile changed in the partner area."))
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, organization: Organization, actor: AbstractBaseUser | None, **fields
+) -> Organization:
+    """Change an organisation's record; ``fields`` are the model's fields.
+
+    Membership changes have their own actions (activate, suspend, withdraw), which tell the
+    people concerned: they are refused here.
+    """
+    if "membership_status" in fields:
+        raise ValidationError(
+            _("Change the membership with the activate, suspend or withdraw actions.")
+        )
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    _log_change(actor, organization, _("Organisation changed."))
     return organization

@@ -114,12 +114,9 @@ def _email_domain(email: str) -> str:
 
 def _open_affiliation(user, organization: Organization) -> Affiliation | None:
     return (
-        Affiliation.objects.select_for_update()
-        .filter(
-            user=user,
-            organization=organization,
-            status__in=[Affiliation.Status.PENDING, Affiliation.Status.ACTIVE],
-        )
+        Affiliation.objects.open()
+        .select_for_update()
+        .filter(user=user, organization=organization)
         .first()
     )
 

@@ -166,15 +166,19 @@ def test_adding_and_confirming_a_work_address_later_affiliates(client, org_a):
     assert Affiliation.objects.get(user=user).organization == org_a
 
 
-@pytest.mark.parametrize("suspend", ["organization_suspend", "organization_withdraw"])
-def test_suspension_or_withdrawal_ends_the_affiliations(suspend, coordinator, org_a, employee_a):
+def test_withdrawal_ends_the_affiliations(coordinator, org_a, employee_a):
     referent = factories.make_user("r@alfa.example")
     factories.affiliate(referent, org_a, role=Affiliation.Role.REFERENT)
 
-    getattr(actions, suspend)(organization=org_a, actor=coordinator)
+    actions.organization_withdraw(organization=org_a, actor=coordinator)
 
     assert not Affiliation.objects.current().filter(organization=org_a).exists()
     assert set(Affiliation.objects.values_list("status", flat=True)) == {Affiliation.Status.ENDED}
+
+
+def test_suspension_keeps_the_affiliations(coordinator, org_a, employee_a):
+    actions.organization_suspend(organization=org_a, actor=coordinator)
+    assert Affiliation.objects.current().get(organization=org_a).user == employee_a
 
 
 def test_after_suspension_the_domain_no_longer_affiliates(client, coordinator, org_a):

@@ -61,16 +61,45 @@ def test_activating_organisations_reports_how_many_changed(coordinator_client):
     assert any(already_active.name in text for text in texts)
 
 
-def test_suspending_organisations_ends_their_people_affiliations(
-    coordinator_client, org_a, org_b, employee_a, employee_b
+def test_bulk_suspend_first_asks_for_confirmation_and_changes_nothing(
+    coordinator_client, org_a, org_b, employee_a, referent_b
 ):
     response = run_list_action(coordinator_client, Organization, "suspend", [org_a, org_b])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert org_a.name in html and org_b.name in html
+    assert 'name="post" value="yes"' in html
+    assert set(Organization.objects.values_list("membership_status", flat=True)) == {Status.ACTIVE}
+
+
+def test_confirmed_bulk_suspend_suspends_and_keeps_the_people_affiliations(
+    coordinator_client, org_a, org_b, employee_a, referent_b
+):
+    response = coordinator_client.post(
+        builders.admin_url(Organization, "changelist"),
+        {"action": "suspend", "_selected_action": [org_a.pk, org_b.pk], "post": "yes"},
+    )
     assert response.status_code == 302
     assert set(Organization.objects.values_list("membership_status", flat=True)) == {
         Status.SUSPENDED
     }
-    assert not Affiliation.objects.current().exists()
+    assert Affiliation.objects.current().count() == 2
     assert any(text.startswith("2 ") for text in messages_of(response))
+
+
+def test_suspending_from_the_organisation_page_asks_then_suspends(coordinator_client, org_a):
+    response = run_page_action(coordinator_client, org_a, "suspend")
+    assert response.status_code == 200
+    org_a.refresh_from_db()
+    assert org_a.membership_status == Status.ACTIVE
+    # The confirmation page posts back to the same page with the answer.
+    response = coordinator_client.post(
+        builders.admin_url(org_a, "change", org_a.pk),
+        {"CHANGE_FORM-action": "suspend", "_selected_action": [org_a.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.membership_status == Status.SUSPENDED
 
 
 def test_withdrawing_an_organisation_from_its_own_page(coordinator_client, org_a, employee_a):
@@ -262,6 +291,8 @@ def test_an_inconsistent_certification_gets_a_clear_message_and_saves_nothing(
 def test_publishing_from_the_service_form_fills_the_publication_date(coordinator_client, org_a):
     service = factories.make_service(org_a, status=WelfareService.Status.DRAFT)
     data = {
+        "address": "Via Belenzani 19, Trento",
+        "contact_email": "servizi@alfa.example",
         "provider": org_a.pk,
         "title": service.title,
         "slug": service.slug,

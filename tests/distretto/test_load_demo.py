@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from agreements.models import Agreement, Signature
 from common.roles import COORDINATOR_GROUP
 from distretto import demo
+from distretto.demo_data import FBK, SIGNATORIES, UNITN
 from meetings.models import (
     Action,
     AgendaItem,
@@ -100,10 +101,10 @@ def test_a_second_run_changes_no_row_and_no_value(loaded):
 
 
 def test_a_second_run_restores_demo_values_changed_by_hand(loaded):
-    Organization.objects.filter(slug=demo.FBK).update(description="Altro testo")
+    Organization.objects.filter(slug=FBK).update(description="Altro testo")
     output = run_command()
     assert "0 rows created, 1 updated" in output
-    assert Organization.objects.get(slug=demo.FBK).description.startswith("Fondazione di ricerca")
+    assert Organization.objects.get(slug=FBK).description.startswith("Fondazione di ricerca")
 
 
 def test_the_nine_signatories_of_10_october_2018_are_there_with_that_date(loaded):
@@ -158,7 +159,7 @@ def test_every_organisation_has_an_email_domain_and_example_certifications(loade
         certifications = list(organization.certifications.all())
         assert 1 <= len(certifications) <= 2
         assert all(c.notes.startswith(demo.EXAMPLE_NOTE) for c in certifications)
-    assert EmailDomain.objects.get(domain="fbk.eu").organization.slug == demo.FBK
+    assert EmailDomain.objects.get(domain="fbk.eu").organization.slug == FBK
     assert EmailDomain.objects.get(domain="unitn.it").organization.short_name == "UniTrento"
 
 
@@ -270,14 +271,14 @@ def test_referents_and_employees_are_verified_and_affiliated(loaded):
     per_organization = dict(
         referents.values_list("organization__slug").annotate(n=Count("id")).order_by()
     )
-    assert per_organization[demo.FBK] == 2
-    assert per_organization[demo.UNITN] == 2
-    assert set(per_organization) == set(demo.SIGNATORIES)
+    assert per_organization[FBK] == 2
+    assert per_organization[UNITN] == 2
+    assert set(per_organization) == set(SIGNATORIES)
     employee = Affiliation.objects.get(user__email="dipendente@fbk.eu")
     assert employee.role == Affiliation.Role.EMPLOYEE
     assert employee.verified_via == Affiliation.VerifiedVia.EMAIL_DOMAIN
     assert employee.verified_at is not None
-    assert Affiliation.objects.pending().filter(organization__slug=demo.FBK).count() == 1
+    assert Affiliation.objects.pending().filter(organization__slug=FBK).count() == 1
     for email, *_rest in demo.ACCOUNTS:
         address = EmailAddress.objects.get(email=email)
         assert address.verified and address.primary

@@ -39,24 +39,18 @@ def test_activating_an_active_member_is_refused(coordinator, org_a):
         actions.organization_activate(organization=org_a, actor=coordinator)
 
 
-def test_suspending_ends_the_current_affiliations_only(coordinator, org_a, employee_a, org_b):
+def test_suspending_keeps_every_affiliation_as_it_was(coordinator, org_a, employee_a, org_b):
     referent = factories.make_user("carla@alfa.example")
     factories.affiliate(referent, org_a, role=Affiliation.Role.REFERENT)
-    other = factories.make_user("bob@beta.example")
-    kept = factories.affiliate(other, org_b)
-    pending = Affiliation.objects.create(user=factories.make_user(), organization=org_a)
+    factories.affiliate(factories.make_user("bob@beta.example"), org_b)
+    Affiliation.objects.create(user=factories.make_user(), organization=org_a)
+    before = list(Affiliation.objects.order_by("pk").values())
 
     actions.organization_suspend(organization=org_a, actor=coordinator)
 
     org_a.refresh_from_db()
     assert org_a.membership_status == Status.SUSPENDED
-    ended = Affiliation.objects.filter(organization=org_a, status=Affiliation.Status.ENDED)
-    assert ended.count() == 2
-    assert all(affiliation.ended_at is not None for affiliation in ended)
-    kept.refresh_from_db()
-    pending.refresh_from_db()
-    assert kept.status == Affiliation.Status.ACTIVE
-    assert pending.status == Affiliation.Status.PENDING
+    assert list(Affiliation.objects.order_by("pk").values()) == before
 
 
 def test_only_an_active_member_can_be_suspended(coordinator):
@@ -169,3 +163,20 @@ def test_an_application_is_reviewed_only_once(coordinator, review):
             application=application, actor=coordinator
         )
     assert not Organization.objects.exists()
+
+
+def test_creating_an_organisation_makes_a_free_slug_and_records_who_did_it(coordinator, org_a):
+    organization = actions.organization_create(
+        actor=coordinator, name="Organizzazione Alfa 2", kind=Organization.Kind.COMPANY
+    )
+    organization = Organization.objects.get(pk=organization.pk)
+    assert organization.slug == "organizzazione-alfa-2"
+    assert LogEntry.objects.filter(object_id=str(organization.pk), user=coordinator).exists()
+
+
+def test_creating_an_organisation_with_a_taken_name_is_refused(coordinator, org_a):
+    with pytest.raises(ValidationError):
+        actions.organization_create(
+            actor=coordinator, name=org_a.name, kind=Organization.Kind.COMPANY
+        )
+    assert Organization.objects.filter(name=org_a.name).count() == 1
