@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import DESCRIPTION_MAX_LENGTH, BoundedTextField
 from partners.models import Organization
 
 
@@ -33,7 +34,7 @@ class Agreement(models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = BoundedTextField(_("summary"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     document = models.FileField(
         _("signed document (PDF)"),
         upload_to="agreements/",

@@ -9,17 +9,14 @@ import uuid
 from collections.abc import Callable
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext_lazy as _
 
-from common.uploads import ImageUploadField
+from common.uploads import ImageUploadField, validate_pdf_upload
 
 MAX_REPORTED_ERRORS = 5
 
@@ -108,7 +105,7 @@ def related_count(model, link: str, **filters):
 
 
 class PdfUploadField(forms.FileField):
-    """A PDF upload (signed agreements, minutes): judged by its content and size, renamed.
+    """A PDF upload (signed agreements, minutes): it must open as a PDF and fit the limit.
 
     The stored name is random, so the uploader's file name reveals nothing and media
     addresses cannot be guessed.
@@ -124,21 +121,7 @@ class PdfUploadField(forms.FileField):
         uploaded = super().to_python(data)
         if uploaded is None:
             return None
-        limit = settings.MAX_DOCUMENT_UPLOAD_BYTES
-        if uploaded.size > limit:
-            raise ValidationError(
-                _("The file is %(size)s: the limit is %(limit)s. Upload a smaller PDF."),
-                code="document_too_large",
-                params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
-            )
-        uploaded.seek(0)
-        header = uploaded.read(5)
-        uploaded.seek(0)
-        if header != b"%PDF-":
-            raise ValidationError(
-                _("The file is not a PDF document. Save it as PDF and upload it again."),
-                code="document_not_pdf",
-            )
+        validate_pdf_upload(uploaded)
         uploaded.name = f"{uuid.uuid4().hex}.pdf"
         return uploaded
 

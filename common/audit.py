@@ -1,10 +1,19 @@
-"""What every write action shares: an entry in the admin history, and the mail it sends."""
+"""What every write action shares: an entry in the admin history, and the mail it sends.
+
+The history outlives the people in it: a deleted account's entries pass to a placeholder.
+"""
+
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Left, Replace
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -20,6 +29,42 @@ def log_action(actor: AbstractBaseUser | None, obj, message: str, *, flag: int =
         change_message=message,
         single_object=True,
     )
+
+
+# The stand-in for deleted accounts in the admin log. The space makes it a username that
+# sign-up and the admin's user form never produce (they allow no spaces).
+DELETED_ACCOUNT_NAME = "Account eliminato"
+
+
+def deleted_account() -> AbstractBaseUser:
+    """The inactive placeholder account, made on first use, that stands in the admin log
+    for every person whose account was deleted; it has no usable password and no e-mail."""
+    user_model = get_user_model()
+    placeholder, _created = user_model._default_manager.get_or_create(
+        **{user_model.USERNAME_FIELD: DELETED_ACCOUNT_NAME},
+        defaults={"is_active": False, "is_staff": False, "password": make_password(None)},
+    )
+    return placeholder
+
+
+def keep_log_entries_of(user: AbstractBaseUser, *, identifiers: Iterable[str] = ()) -> int:
+    """Who changed what survives an account's deletion: the person's admin-log entries are
+    handed to the placeholder account, and their identifiers (e-mail addresses) are blanked
+    out of the log's texts. Returns how many entries the person had made."""
+    placeholder = deleted_account()
+    if placeholder.pk == user.pk:
+        return 0
+    kept = LogEntry.objects.filter(user_id=user.pk).update(user=placeholder)
+    max_repr = LogEntry._meta.get_field("object_repr").max_length
+    for identifier in {identifier for identifier in identifiers if identifier}:
+        replaced = Value(identifier), Value(DELETED_ACCOUNT_NAME)
+        LogEntry.objects.filter(object_repr__contains=identifier).update(
+            object_repr=Left(Replace("object_repr", *replaced), max_repr)
+        )
+        LogEntry.objects.filter(change_message__contains=identifier).update(
+            change_message=Replace("change_message", *replaced)
+        )
+    return kept
 
 
 def send_templated_mail(template: str, recipients: list[str], context: dict) -> None:

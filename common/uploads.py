@@ -1,8 +1,9 @@
-"""Checks for files people upload: images are judged by their content, never by their name.
+"""Checks for files people upload: judged by their content, never by their name.
 
 A browser-supplied name or content type proves nothing, so an upload is opened with Pillow,
 must be one of a few web formats, must fit the size limit, and is stored under a random
 name with the extension of what it really is (an HTML page renamed `.jpg` stays out).
+A PDF must open with a real PDF parser, not just start with the right five bytes.
 """
 
 import uuid
@@ -75,6 +76,50 @@ def validate_image_upload(uploaded) -> str:
             params={"width": width, "height": height, "max": MAX_IMAGE_SIDE},
         )
     return ALLOWED_IMAGE_FORMATS[image_format]
+
+
+def validate_pdf_upload(uploaded) -> None:
+    """Check an uploaded file is a PDF document that opens, with pages, within the size limit.
+
+    The file is parsed with pypdf: a file that merely starts with ``%PDF-`` (an HTML page,
+    a truncated download) is refused. Leaves the file's read position at the start.
+    """
+    from pypdf import PdfReader
+
+    limit = settings.MAX_DOCUMENT_UPLOAD_BYTES
+    if uploaded.size is not None and uploaded.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s: the limit is %(limit)s. Upload a smaller PDF."),
+            code="document_too_large",
+            params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+        )
+    not_a_pdf = ValidationError(
+        _(
+            "The file is not a PDF document, or it is damaged and cannot be opened. "
+            "Save it again as PDF and upload it."
+        ),
+        code="document_not_pdf",
+    )
+    try:
+        uploaded.seek(0)
+        if uploaded.read(5) != b"%PDF-":
+            raise not_a_pdf
+        uploaded.seek(0)
+        reader = PdfReader(uploaded, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError(
+                _("The PDF is protected by a password: upload a copy without a password."),
+                code="document_encrypted",
+            )
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for bad files
+        raise not_a_pdf from exc
+    finally:
+        uploaded.seek(0)
+    if pages == 0:
+        raise not_a_pdf
 
 
 def random_image_name(extension: str) -> str:

@@ -5,6 +5,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import (
+    DESCRIPTION_MAX_LENGTH,
+    MINUTES_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+    BoundedTextField,
+)
 from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, referent_organizations
@@ -24,7 +30,7 @@ class WorkingGroup(models.Model):
         related_name="subgroups",
         verbose_name=_("parent group"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     coordinator = models.ForeignKey(
         Organization,
         on_delete=models.SET_NULL,
@@ -100,7 +106,7 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = BoundedTextField(_("minutes"), max_length=MINUTES_MAX_LENGTH, blank=True)
     minutes_file = models.FileField(
         _("minutes (PDF)"),
         upload_to="minutes/",
@@ -154,7 +160,7 @@ class AgendaItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("agenda item"), max_length=255)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("agenda item")
@@ -208,7 +214,7 @@ class WorkProgramme(models.Model):
         _("year"), unique=True, validators=[MinValueValidator(2014), MaxValueValidator(2100)]
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = BoundedTextField(_("summary"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
     class Meta:
@@ -253,7 +259,7 @@ class Action(models.Model):
     )
     area = models.CharField(_("action area"), max_length=20, choices=Area.choices)
     title = models.CharField(_("title"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     lead_organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

@@ -22,7 +22,7 @@ class AffiliationRequestForm(forms.Form):
     message = forms.CharField(
         label=_("Message for the referents"),
         required=False,
-        max_length=1000,
+        max_length=Affiliation._meta.get_field("request_message").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Optional, at most 1000 characters: for example your office or department, so "

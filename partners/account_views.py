@@ -171,9 +171,7 @@ def _invitation_problem(invitation: ReferentInvitation | None) -> tuple[str, int
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
-    invitation = (
-        ReferentInvitation.objects.select_related("organization").filter(token=token).first()
-    )
+    invitation = ReferentInvitation.objects.select_related("organization").with_token(token).first()
     problem = _invitation_problem(invitation)
     if problem is not None:
         text, status = problem
@@ -185,7 +183,7 @@ def invitation_accept(request, token):
     if not request.user.is_authenticated:
         # The link proves the invitee reads the invited mailbox: remember it for sign-up
         # or login, where the invitation is accepted (partners.signals).
-        request.session[INVITATION_SESSION_KEY] = token
+        request.session[INVITATION_SESSION_KEY] = invitation.token_hash
         if EmailAddress.objects.filter(email__iexact=invitation.email).exists():
             messages.info(
                 request,

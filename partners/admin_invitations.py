@@ -136,7 +136,7 @@ class ReferentInvitationAdmin(admin.ModelAdmin):
         )
         # The admin goes on with `obj` (message, history, redirect): make it the saved row.
         obj.pk = invitation.pk
-        obj.token = invitation.token
+        obj.token_hash = invitation.token_hash
         obj.email = invitation.email
         obj.created_at = invitation.created_at
         obj.expires_at = invitation.expires_at

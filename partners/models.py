@@ -4,6 +4,8 @@ Other apps point here; nothing here imports another app of the project.
 """
 
 import datetime
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+    BoundedTextField,
+)
 from common.validators import EARLIEST_RECORD_DATE, web_url_validator
+from partners.mail_domains import is_public_mail_domain
 
 
 def _date_errors(record, names, *, not_future=()) -> dict:
@@ -85,7 +93,7 @@ class Organization(models.Model):
     role = models.CharField(
         _("role in the District"), max_length=20, choices=Role.choices, default=Role.PARTNER
     )
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -185,6 +193,21 @@ domain_validator = RegexValidator(
 )
 
 
+def validate_organization_mail_domain(value: str) -> None:
+    """Refuse a public mail domain: its addresses say nothing about where someone works."""
+    if is_public_mail_domain(value):
+        raise ValidationError(
+            _(
+                "%(domain)s is a public mail domain (webmail, internet provider, disposable "
+                "or certified PEC mail): anyone can have an address there, so it cannot "
+                "prove that someone works for the organisation. Enter the organisation's "
+                "own domain."
+            ),
+            code="public_mail_domain",
+            params={"domain": value},
+        )
+
+
 class EmailDomain(models.Model):
     organization = models.ForeignKey(
         Organization,
@@ -193,7 +216,10 @@ class EmailDomain(models.Model):
         verbose_name=_("organisation"),
     )
     domain = models.CharField(
-        _("domain"), max_length=253, unique=True, validators=[domain_validator]
+        _("domain"),
+        max_length=253,
+        unique=True,
+        validators=[domain_validator, validate_organization_mail_domain],
     )
 
     class Meta:
@@ -290,7 +316,7 @@ class Certification(models.Model):
         blank=True,
         help_text=_("Reference of the decision or of the certificate."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
 
     OPEN_STATUSES = (Status.IN_PROGRESS, Status.VALID)
 
@@ -397,7 +423,7 @@ class Affiliation(models.Model):
         related_name="+",
         verbose_name=_("verified by"),
     )
-    request_message = models.TextField(_("request message"), blank=True)
+    request_message = BoundedTextField(_("request message"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
@@ -443,7 +469,7 @@ class MembershipApplication(models.Model):
     certification_reference = models.CharField(
         _("Family Audit certification reference"), max_length=200, blank=True
     )
-    motivation = models.TextField(_("motivation"), blank=True)
+    motivation = BoundedTextField(_("motivation"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -457,7 +483,7 @@ class MembershipApplication(models.Model):
         related_name="+",
         verbose_name=_("reviewed by"),
     )
-    review_notes = models.TextField(_("review notes"), blank=True)
+    review_notes = BoundedTextField(_("review notes"), max_length=NOTES_MAX_LENGTH, blank=True)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.SET_NULL,
@@ -484,17 +510,39 @@ class MembershipApplication(models.Model):
         return self.organization_name
 
 
+def hash_invitation_token(raw_token: str) -> str:
+    """An invitation token as stored: its SHA-256 in hex, so the database holds no working link."""
+    return hashlib.sha256(raw_token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class ReferentInvitationQuerySet(models.QuerySet):
     def open(self, now=None):
         """Invitations that can still be accepted: not used and not expired."""
         return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
 
+    def with_token(self, raw_token: str):
+        """The invitation whose link carries this token (compared by hash)."""
+        return self.filter(token_hash=hash_invitation_token(raw_token))
+
+
+class ReferentInvitationManager(models.Manager.from_queryset(ReferentInvitationQuerySet)):
+    def create_with_token(self, **fields) -> "ReferentInvitation":
+        """Create an invitation with a new random token, stored only as its hash.
+
+        The raw token, for the e-mail's link, is on the returned object's ``raw_token``.
+        """
+        raw_token = secrets.token_urlsafe(32)
+        invitation = self.create(token_hash=hash_invitation_token(raw_token), **fields)
+        invitation.raw_token = raw_token
+        return invitation
+
 
 class ReferentInvitation(models.Model):
     """The coordinator's invitation to become referent of an organisation.
 
-    The e-mail carries a link with the token; the invitation is accepted when the invitee
-    signs up or signs in with the invited address (see partners.actions.invitation_accept).
+    The e-mail carries a link with a random token, of which only the hash is stored; the
+    invitation is accepted when the invitee signs up or signs in with the invited address
+    (see partners.actions.invitation_accept).
     """
 
     organization = models.ForeignKey(
@@ -504,7 +552,7 @@ class ReferentInvitation(models.Model):
         verbose_name=_("organisation"),
     )
     email = models.EmailField(_("email address"))
-    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -525,7 +573,7 @@ class ReferentInvitation(models.Model):
         verbose_name=_("accepted by"),
     )
 
-    objects = ReferentInvitationQuerySet.as_manager()
+    objects = ReferentInvitationManager()
 
     class Meta:
         verbose_name = _("referent invitation")

@@ -3,19 +3,24 @@
 - a verified address on an active partner's domain makes its owner an employee;
 - removing that address ends the affiliation it gave;
 - a referent invitation is accepted when its invitee signs up, signs in or verifies the
-  invited address.
+  invited address;
+- deleting an account (the person's own "delete my data" or the admin) keeps the admin-log
+  entries the person made, anonymised.
 """
 
 import logging
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, email_removed, user_signed_up
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from common.audit import keep_log_entries_of
 from partners import actions
 from partners.models import ReferentInvitation
 
@@ -47,11 +52,15 @@ def accept_session_invitation(request, user) -> None:
     """Accept the invitation whose link brought this browser here, if it is for this user."""
     if request is None or not hasattr(request, "session"):
         return
-    token = request.session.get(INVITATION_SESSION_KEY)
-    if not token:
+    # The session keeps the token's hash, like the database (see account_views).
+    token_hash = request.session.get(INVITATION_SESSION_KEY)
+    if not token_hash:
         return
     invitation = (
-        ReferentInvitation.objects.open().select_related("organization").filter(token=token).first()
+        ReferentInvitation.objects.open()
+        .select_related("organization")
+        .filter(token_hash=token_hash)
+        .first()
     )
     if invitation is None:
         request.session.pop(INVITATION_SESSION_KEY, None)
@@ -112,3 +121,12 @@ def on_email_removed(sender, request=None, user=None, email_address=None, **kwar
             messages.INFO,
             _("The affiliation given by %(email)s has ended.") % {"email": email_address.email},
         )
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="partners_keep_audit_trail")
+def on_user_deleted(sender, instance=None, **kwargs):
+    # Runs before Django's cascade removes the entries (LogEntry.user is CASCADE).
+    if instance is None or instance.pk is None:
+        return
+    addresses = set(EmailAddress.objects.filter(user=instance).values_list("email", flat=True))
+    keep_log_entries_of(instance, identifiers={instance.email, *addresses})

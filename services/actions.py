@@ -220,6 +220,22 @@ def _referent_emails(organization_id: int) -> list[str]:
     )
 
 
+def _already_open_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "You already sent a request for this service and it is waiting for an "
+            "answer. You can follow it in “My requests”."
+        ),
+        code="request_already_open",
+    )
+
+
+def _has_open_request(service: WelfareService, actor: AbstractBaseUser) -> bool:
+    return ServiceRequest.objects.filter(
+        service=service, requester=actor, status=ServiceRequest.Status.OPEN
+    ).exists()
+
+
 @transaction.atomic
 def service_request_send(
     *,
@@ -236,23 +252,23 @@ def service_request_send(
     """
     if kind not in ServiceRequest.Kind.values:
         raise ValidationError(_("Choose whether you are interested or want to book."))
-    already_open = ServiceRequest.objects.filter(
-        service=service, requester=actor, status=ServiceRequest.Status.OPEN
-    ).exists()
-    if already_open:
-        raise ValidationError(
-            _(
-                "You already sent a request for this service and it is waiting for an "
-                "answer. You can follow it in “My requests”."
+    if _has_open_request(service, actor):
+        raise _already_open_error()
+    try:
+        # A savepoint: a double submit racing past the check above meets the database's
+        # unique constraint, and the person gets the same message instead of an error page.
+        with transaction.atomic():
+            service_request = ServiceRequest.objects.create(
+                service=service,
+                requester=actor,
+                requester_organization=organization,
+                kind=kind,
+                message=message,
             )
-        )
-    service_request = ServiceRequest.objects.create(
-        service=service,
-        requester=actor,
-        requester_organization=organization,
-        kind=kind,
-        message=message,
-    )
+    except IntegrityError:
+        if _has_open_request(service, actor):
+            raise _already_open_error() from None
+        raise
     with translation.override(settings.LANGUAGE_CODE):
         answer_path = reverse("area:request-answer", kwargs={"pk": service_request.pk})
     send_templated_mail(

@@ -14,7 +14,7 @@ from partners.forms import BootstrapItaliaFormMixin, clean_phone
 from partners.models import Organization
 from services.models import Audience, Category, ServiceRequest, WelfareService
 
-MESSAGE_MAX_LENGTH = 2000
+MESSAGE_MAX_LENGTH = ServiceRequest._meta.get_field("message").max_length
 
 
 class OrganizationChoiceField(forms.ModelMultipleChoiceField):

@@ -8,6 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import (
+    LONG_DESCRIPTION_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+    BoundedTextField,
+)
 from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, member_affiliations
@@ -29,7 +35,7 @@ def _needs_check_q(today: datetime.date) -> Q:
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=NOTES_MAX_LENGTH, blank=True)
     icon = models.CharField(
         _("icon"),
         max_length=60,
@@ -135,7 +141,7 @@ class WelfareService(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     summary = models.CharField(_("summary"), max_length=300)
-    description = models.TextField(_("description"))
+    description = BoundedTextField(_("description"), max_length=LONG_DESCRIPTION_MAX_LENGTH)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("category")
     )
@@ -156,7 +162,7 @@ class WelfareService(models.Model):
         help_text=_("Only for services reserved for employees of selected organisations."),
     )
     cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices)
-    cost_conditions = models.TextField(_("pricing terms"), blank=True)
+    cost_conditions = BoundedTextField(_("pricing terms"), max_length=NOTES_MAX_LENGTH, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     area = models.CharField(_("area"), max_length=100, blank=True)
     is_online = models.BooleanField(_("also online"), default=False)
@@ -345,11 +351,11 @@ class ServiceRequest(models.Model):
     kind = models.CharField(
         _("request type"), max_length=20, choices=Kind.choices, default=Kind.INTEREST
     )
-    message = models.TextField(_("message"), max_length=2000, blank=True)
+    message = BoundedTextField(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    answer = BoundedTextField(_("answer"), max_length=MESSAGE_MAX_LENGTH, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -368,6 +374,17 @@ class ServiceRequest(models.Model):
         verbose_name_plural = _("service requests")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["service", "status"])]
+        constraints = [
+            # One open request per person and service, even when two submits race.
+            models.UniqueConstraint(
+                fields=["service", "requester"],
+                condition=Q(status="open"),
+                name="servicerequest_one_open_per_requester_and_service",
+                violation_error_message=_(
+                    "This person already has a request for this service awaiting an answer."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.service} — {self.get_status_display()}"

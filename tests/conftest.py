@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partners.models import Affiliation
 from tests import factories
@@ -19,8 +19,10 @@ def _isolated(settings, tmp_path):
     # The active language is per thread and outlives a request: a test that visited /en/
     # must not leave English on for the next test on the same worker.
     translation.deactivate()
+    timezone.deactivate()
     yield
     translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import itertools
 from datetime import date
+from io import BytesIO
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -15,6 +16,22 @@ from partners.models import Affiliation, Certification, EmailDomain, Organizatio
 from services.models import Audience, Category, WelfareService
 
 PASSWORD = "Distretto-test-2026!"
+
+
+def pdf_bytes(pages=1, password=None):
+    """A real, tiny PDF document made with pypdf (blank pages), optionally encrypted."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=72, height=72)
+    if password:
+        writer.encrypt(password)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 _counter = itertools.count(1)
 
 

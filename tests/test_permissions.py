@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from meetings.models import Attendance
+from partners.access import SESSION_KEY
 from partners.models import Affiliation, Organization, ReferentInvitation
 from services.models import SavedService, ServiceRequest, WelfareService
 from tests import factories
@@ -46,7 +47,16 @@ ROLES = [
     "referent_a",
     "referent_b",
     "coordinator",
+    # A staff account outside the Coordinatore group: an ordinary person everywhere.
+    "staff",
+    # One person, referent of both A and B, working for A or for B in the partner area.
+    "referent_ab_for_a",
+    "referent_ab_for_b",
+    # A verified employee of C, a suspended member: no partner rights while suspended.
+    "employee_suspended",
 ]
+# The two-organisation referent acts like A's referent, or like B's, where the session counts.
+ACTING_FOR = {"referent_ab_for_a": "referent_a", "referent_ab_for_b": "referent_b"}
 
 
 @dataclass(frozen=True)
@@ -64,13 +74,22 @@ class Redirect:
 
 
 LOGIN = Redirect("account_login", back=True)
+# Back to the page the form was on, with the refusal as a message (the person may see it).
+BACK = Redirect("")
 ADMIN_LOGIN = Redirect("admin:login")
 
 
 def expect(default, **per_role):
-    """The answer for every role: `default`, except the roles named."""
+    """The answer for every role: `default`, except the roles named.
+
+    The referent of A and B gets what the referent of the organisation it works for gets,
+    unless named.
+    """
     unknown = set(per_role) - set(ROLES)
     assert not unknown, f"unknown roles {unknown}"
+    for role, like in ACTING_FOR.items():
+        if role not in per_role and like in per_role:
+            per_role[role] = per_role[like]
     return {role: per_role.get(role, default) for role in ROLES}
 
 
@@ -89,7 +108,15 @@ AREA_POST = expect(403, anonymous=LOGIN)
 NOT_FOUND = expect(404)
 # Meetings pages: the referents of the groups' members and the coordinator.
 MEETINGS = expect(403, anonymous=LOGIN, referent_a=200, referent_b=200, coordinator=200)
-MEETINGS_OF_A = expect(403, anonymous=LOGIN, referent_a=200, referent_b=404, coordinator=200)
+MEETINGS_OF_A = expect(
+    403,
+    anonymous=LOGIN,
+    referent_a=200,
+    referent_b=404,
+    coordinator=200,
+    # Meetings are seen for every organisation the person is referent of.
+    referent_ab_for_b=200,
+)
 ANONYMOUS_ONLY = {"anonymous": LOGIN}
 
 
@@ -98,7 +125,8 @@ def only(expected, *roles):
 
 
 def refused(expected, *allowed):
-    """The POST expectations of the roles not in `allowed`."""
+    """The POST expectations of the roles not in `allowed` (nor acting like one of them)."""
+    allowed = {*allowed, *(role for role, like in ACTING_FOR.items() if like in allowed)}
     return {role: answer for role, answer in expected.items() if role not in allowed}
 
 
@@ -127,15 +155,21 @@ class Row:
 
 
 OUR_APPS = {"partners", "agreements", "services", "meetings", "distretto"}
+# What the coordinator may add: a request of a coordinator, for has_add_permission.
+_COORDINATOR = SimpleNamespace(user=SimpleNamespace(has_perm=lambda permission: True))
 ADMIN_ROWS = [
-    Row("admin:index", expect(ADMIN_LOGIN, coordinator=200)),
+    # Django lets any staff account into the index; it lists nothing they may not see.
+    Row("admin:index", expect(ADMIN_LOGIN, coordinator=200, staff=200)),
     *(
         Row(
-            f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist",
-            expect(ADMIN_LOGIN, coordinator=200),
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}",
+            expect(ADMIN_LOGIN, coordinator=200, staff=403),
+            variant=view,
         )
+        for view in ("changelist", "add")
         for model in sorted(admin.site._registry, key=lambda model: model._meta.label)
         if model._meta.app_label in OUR_APPS
+        and (view != "add" or admin.site._registry[model].has_add_permission(_COORDINATOR))
     ),
 ]
 
@@ -180,8 +214,11 @@ ROWS = [
         "meetings:meeting-rsvp",
         POST_ONLY,
         {"pk": "subgroup_meeting.pk"},
-        # The coordinator sees the meeting but answers for no organisation: 403.
-        post=refused(AREA_POST_OF_A, "referent_a"),
+        # The coordinator sees the meeting but answers for no organisation: 403. Working for
+        # B, the referent of A and B sees it too, and is told that B is not invited.
+        post=refused(
+            expect(403, anonymous=LOGIN, referent_b=404, referent_ab_for_b=BACK), "referent_a"
+        ),
         data="meeting-rsvp",
         allowed=("referent_a", 302),
     ),
@@ -190,8 +227,15 @@ ROWS = [
     Row("services:service-detail", PUBLIC, {"slug": "public_a.slug"}, "everyone"),
     Row(
         "services:service-detail",
-        # The coordinator is staff: the catalogue shows staff every published service.
-        expect(404, employee_a=200, referent_a=200, coordinator=200),
+        # The coordinator sees every published service; other staff only what they may.
+        expect(
+            404,
+            employee_a=200,
+            referent_a=200,
+            coordinator=200,
+            referent_ab_for_a=200,
+            referent_ab_for_b=200,
+        ),
         {"slug": "reserved_a.slug"},
         "reserved_to_a",
     ),
@@ -209,6 +253,8 @@ ROWS = [
             expect(404, anonymous=LOGIN, coordinator=403),
             "employee_a",
             "referent_a",
+            # A's referent, whichever organisation the partner area works for.
+            "referent_ab_for_b",
         ),
         data="service-request",
         allowed=("employee_a", 302),
@@ -260,7 +306,7 @@ ROWS = [
         # The link is the secret: a visitor is sent to sign up with the invited address; a
         # signed-in person sees the invitation, and may accept it only with that address.
         expect(200, anonymous=Redirect("account_signup")),
-        {"token": "invitation.token"},
+        {"token": "invitation.raw_token"},
         "open",
         post=expect(200, anonymous=Redirect("account_signup")),
     ),
@@ -327,7 +373,15 @@ ROWS = [
     # The coordinator checks drafts from the back office through the preview.
     Row(
         "area:service-preview",
-        expect(403, anonymous=LOGIN, referent_a=200, referent_b=404, coordinator=200),
+        # The referent of A and B previews A's draft whoever it works for (without editing).
+        expect(
+            403,
+            anonymous=LOGIN,
+            referent_a=200,
+            referent_b=404,
+            coordinator=200,
+            referent_ab_for_b=200,
+        ),
         {"slug": "draft_a.slug"},
     ),
     Row(
@@ -415,6 +469,51 @@ ALLOWED_CASES = [row for row in ROWS if row.allowed]
 # --- The world -------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def staff(db):
+    return factories.make_user("ufficio@comune.trento.it", is_staff=True)
+
+
+@pytest.fixture
+def referent_ab(org_a, org_b):
+    user = factories.make_user("elena@alfa.example")
+    factories.affiliate(user, org_a, role=Affiliation.Role.REFERENT)
+    factories.affiliate(user, org_b, role=Affiliation.Role.REFERENT)
+    return user
+
+
+@pytest.fixture
+def employee_suspended(db):
+    org_c = factories.make_organization(
+        "Organizzazione Gamma", slug="gamma", domain="gamma.example"
+    )
+    user = factories.make_user("gino@gamma.example")
+    factories.affiliate(user, org_c)
+    Organization.objects.filter(pk=org_c.pk).update(
+        membership_status=Organization.MembershipStatus.SUSPENDED
+    )
+    return user
+
+
+@pytest.fixture
+def as_role(client, request, org_a, org_b):
+    """A client logged in as the named role; the two-organisation referent works for A or B."""
+
+    def login(role):
+        if role == "anonymous":
+            return client
+        if role in ACTING_FOR:
+            client.force_login(request.getfixturevalue("referent_ab"))
+            session = client.session
+            session[SESSION_KEY] = (org_a if role.endswith("_a") else org_b).pk
+            session.save()
+            return client
+        client.force_login(request.getfixturevalue(role))
+        return client
+
+    return login
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     # A request under /en/ elsewhere may leave English active: reverse() would follow it.
@@ -481,10 +580,9 @@ def world(org_a, org_b, employee_a, employee_b):
             second_referent, org_a, role=Affiliation.Role.REFERENT
         ),
         pending_a=pending_affiliation(org_a, "gina@alfa.example"),
-        invitation=ReferentInvitation.objects.create(
+        invitation=ReferentInvitation.objects.create_with_token(
             organization=org_a,
             email="nuovo.referente@alfa.example",
-            token="t0k3n-" + "x" * 40,
             expires_at=timezone.now() + timedelta(days=14),
         ),
         applicant=factories.make_organization(
@@ -559,8 +657,11 @@ def snapshot():
 def assert_answer(response, expected, label):
     if isinstance(expected, Redirect):
         assert response.status_code == 302, f"{label}: {response.status_code}, not {expected}"
-        target = expected.to if expected.to.startswith("/") else reverse(expected.to)
         location = response["Location"].split("?")[0]
+        if not expected.to:
+            assert location.startswith("/"), f"{label}: redirected off the site to {location}"
+            return
+        target = expected.to if expected.to.startswith("/") else reverse(expected.to)
         assert location == target, f"{label}: redirected to {location}, not {target}"
         if expected.back:
             assert "next=" in response["Location"], f"{label}: no way back after login"

@@ -1,7 +1,6 @@
 """People and their affiliations: work e-mail, requests, approval, referents, invitations."""
 
 import datetime
-import secrets
 
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import ADDITION
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.actions._common import _absolute_url, _log_change, _send_mail
+from partners.mail_domains import is_public_mail_domain
 from partners.models import (
     Affiliation,
     EmailDomain,
@@ -142,13 +142,16 @@ def affiliation_from_verified_email(
     Only active members count. A pending request with that organisation is approved by the
     verification; an existing active affiliation (employee or referent) is left as it is.
     Returns the affiliation, or None when the domain belongs to no active organisation.
+    An address on a public mail domain (webmail, provider, PEC) never counts, even if such
+    a domain was registered for an organisation before the rule existed.
     """
-    if not email_address.verified:
+    domain = _email_domain(email_address.email)
+    if not email_address.verified or is_public_mail_domain(domain):
         return None
     email_domain = (
         EmailDomain.objects.select_related("organization")
         .filter(
-            domain=_email_domain(email_address.email),
+            domain=domain,
             organization__membership_status=Organization.MembershipStatus.ACTIVE,
         )
         .first()
@@ -257,7 +260,7 @@ def affiliation_request(
             )
         raise ValidationError(_("You already belong to %(name)s.") % {"name": organization.name})
     message = message.strip()
-    if len(message) > 1000:
+    if len(message) > Affiliation._meta.get_field("request_message").max_length:
         raise ValidationError(_("The message can be at most 1000 characters long."))
     affiliation = Affiliation.objects.create(
         user=actor,
@@ -422,7 +425,8 @@ def referent_invite(
     """The coordinator invites someone to be referent of an active organisation.
 
     Inviting the same address again for the same organisation replaces the earlier
-    invitation (its link stops working), so a lost e-mail is simply sent again.
+    invitation (its link stops working), so a lost e-mail is simply sent again. Only the
+    e-mail holds the link's token; the database keeps its hash.
     """
     if not is_coordinator(actor):
         raise PermissionDenied(_("Only the coordinator can invite referents."))
@@ -431,10 +435,9 @@ def referent_invite(
     ReferentInvitation.objects.open(now).filter(
         organization=organization, email__iexact=email
     ).update(expires_at=now)
-    invitation = ReferentInvitation.objects.create(
+    invitation = ReferentInvitation.objects.create_with_token(
         organization=organization,
         email=email,
-        token=secrets.token_urlsafe(32),
         invited_by=actor,
         expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
     )
@@ -449,7 +452,7 @@ def referent_invite(
         {
             "invitation": invitation,
             "organization": organization,
-            "accept_url": _absolute_url("account:invitation-accept", token=invitation.token),
+            "accept_url": _absolute_url("account:invitation-accept", token=invitation.raw_token),
         },
     )
     return invitation

@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from partners import actions
-from partners.models import Affiliation, Organization, ReferentInvitation
+from partners.models import (
+    Affiliation,
+    Organization,
+    ReferentInvitation,
+    hash_invitation_token,
+)
 from tests import factories
 from tests.accounts.helpers import confirmation_path, links_in, path_of, sign_up
 from tests.factories import PASSWORD
@@ -48,9 +53,10 @@ def test_the_coordinator_invites_from_the_admin_and_a_mail_goes_out(coordinator_
     assert (invitation.organization, invitation.email) == (org_a, INVITEE)
     assert invitation.accepted_at is None
     assert invitation.expires_at > timezone.now() + datetime.timedelta(days=13)
-    assert len(invitation.token) >= 40
     assert [m.to for m in mail.outbox] == [[INVITEE]]
-    assert invitation_path(mail.outbox[0]) == f"/account/invito/{invitation.token}/"
+    raw_token = invitation_path(mail.outbox[0]).removeprefix("/account/invito/").strip("/")
+    assert len(raw_token) >= 40
+    assert invitation.token_hash == hash_invitation_token(raw_token)
 
 
 def test_the_admin_add_form_refuses_an_inactive_organisation(coordinator_client):
@@ -76,7 +82,8 @@ def test_the_invitation_pages_of_the_admin_render(coordinator_client, coordinato
     assert coordinator_client.get("/admin/partners/referentinvitation/add/").status_code == 200
     page = coordinator_client.get(f"/admin/partners/referentinvitation/{invitation.pk}/change/")
     assert page.status_code == 200
-    assert invitation.token not in page.content.decode()
+    assert invitation.raw_token not in page.content.decode()
+    assert invitation.token_hash not in page.content.decode()
 
 
 def test_only_the_coordinator_invites(referent_a, org_a):
@@ -138,7 +145,7 @@ def test_an_expired_link_is_refused_with_a_clear_message(client, coordinator, or
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
 
-    response = client.get(f"/en/account/invito/{invitation.token}/")
+    response = client.get(f"/en/account/invito/{invitation.raw_token}/")
 
     assert response.status_code == 410
     assert "expired" in response.content.decode()
@@ -159,7 +166,7 @@ def test_an_unknown_token_is_a_404_with_a_message(client):
 def test_an_invitation_to_an_organisation_since_suspended_is_refused(client, coordinator, org_a):
     invitation = actions.referent_invite(organization=org_a, email=INVITEE, actor=coordinator)
     actions.organization_suspend(organization=org_a, actor=coordinator)
-    response = client.get(f"/account/invito/{invitation.token}/")
+    response = client.get(f"/account/invito/{invitation.raw_token}/")
     assert response.status_code == 410
 
 
@@ -205,7 +212,7 @@ def test_a_signed_in_invitee_accepts_with_a_button(client, coordinator, org_a):
     person = factories.make_user(INVITEE)
     invitation = actions.referent_invite(organization=org_a, email=INVITEE, actor=coordinator)
     client.force_login(person)
-    url = f"/en/account/invito/{invitation.token}/"
+    url = f"/en/account/invito/{invitation.raw_token}/"
 
     page = client.get(url)
     assert page.status_code == 200
@@ -222,7 +229,7 @@ def test_a_signed_in_user_with_another_address_cannot_accept(
 ):
     invitation = actions.referent_invite(organization=org_a, email=INVITEE, actor=coordinator)
     client.force_login(unaffiliated)
-    url = f"/en/account/invito/{invitation.token}/"
+    url = f"/en/account/invito/{invitation.raw_token}/"
     page = client.get(url)
     assert page.status_code == 200
     assert "another address" in page.content.decode()
@@ -283,4 +290,59 @@ def test_the_invitation_link_is_in_the_site_language_whatever_the_sender_browses
 ):
     with translation.override("en"):
         invitation = actions.referent_invite(organization=org_a, email=INVITEE, actor=coordinator)
-    assert invitation_path(mail.outbox[0]) == f"/account/invito/{invitation.token}/"
+    assert invitation_path(mail.outbox[0]) == f"/account/invito/{invitation.raw_token}/"
+
+
+# --- Tokens are stored as hashes -----------------------------------------------------------
+
+
+def test_the_database_never_holds_the_raw_token(client, coordinator, org_a):
+    from django.contrib.sessions.models import Session
+    from django.core import serializers
+
+    actions.referent_invite(organization=org_a, email=INVITEE, actor=coordinator)
+    link = invitation_path(mail.outbox[0])
+    raw_token = link.removeprefix("/account/invito/").strip("/")
+    # Following the link as a visitor remembers the invitation in the session.
+    client.get(link)
+
+    stored = serializers.serialize("json", ReferentInvitation.objects.all())
+    assert raw_token not in stored
+    assert ReferentInvitation.objects.get().token_hash == hash_invitation_token(raw_token)
+    sessions = [str(session.get_decoded()) for session in Session.objects.all()]
+    assert sessions
+    assert not any(raw_token in session for session in sessions)
+
+
+def test_a_wrong_token_is_refused_and_the_stored_hash_is_no_key(client, coordinator, org_a):
+    invitation = actions.referent_invite(organization=org_a, email=INVITEE, actor=coordinator)
+    altered = invitation.raw_token[:-1] + ("A" if invitation.raw_token[-1] != "A" else "B")
+
+    for token in (altered, invitation.token_hash):
+        response = client.get(f"/en/account/invito/{token}/")
+        assert response.status_code == 404
+        assert "referent_invitation_token" not in client.session
+    assert client.get(f"/en/account/invito/{invitation.raw_token}/").status_code == 302
+
+
+def test_links_sent_before_tokens_were_hashed_keep_working(client, org_a):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("partners.migrations.0006_referent_invitation_token_hash")
+    # A row as the old code wrote it: the token itself in the column.
+    old_token = "vecchio-token-in-chiaro-" + "z" * 20
+    ReferentInvitation.objects.create(
+        organization=org_a,
+        email=INVITEE,
+        token_hash=old_token,
+        expires_at=timezone.now() + datetime.timedelta(days=3),
+    )
+
+    migration.hash_existing_tokens(apps, None)
+
+    assert ReferentInvitation.objects.get().token_hash == hash_invitation_token(old_token)
+    response = client.get(f"/account/invito/{old_token}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/signup/")

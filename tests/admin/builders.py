@@ -6,7 +6,6 @@ signatures, members...), so a query per row would show up in the query counts.
 """
 
 import itertools
-import secrets
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
@@ -78,10 +77,9 @@ def _invitation():
     from partners.models import ReferentInvitation
 
     n = next(_counter)
-    return ReferentInvitation.objects.create(
+    return ReferentInvitation.objects.create_with_token(
         organization=factories.make_organization(),
         email=f"invitato{n}@example.org",
-        token=f"token-{n}-{secrets.token_hex(8)}",
         invited_by=factories.make_user(),
         expires_at=timezone.now() + timedelta(days=14),
     )

@@ -247,3 +247,57 @@ def test_the_reserved_slugs_reach_the_fixed_pages(client, employee_a, org_a):
     client.force_login(employee_a)
     response = client.get(reverse("services:my-requests"))
     assert response.resolver_match.url_name == "my-requests"
+
+
+def test_the_database_refuses_a_second_open_request_that_bypasses_the_check(employee_a, service_b):
+    from django.db import IntegrityError, transaction
+
+    ServiceRequest.objects.create(service=service_b, requester=employee_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceRequest.objects.create(service=service_b, requester=employee_a)
+    # An answered request does not block a new one.
+    ServiceRequest.objects.update(status=ServiceRequest.Status.ACCEPTED)
+    ServiceRequest.objects.create(service=service_b, requester=employee_a)
+    assert ServiceRequest.objects.count() == 2
+
+
+def test_a_double_submit_racing_past_the_check_gets_the_same_message(
+    monkeypatch, employee_a, org_a, service_b, mailoutbox
+):
+    from django.core.exceptions import ValidationError
+
+    from services import actions
+
+    ServiceRequest.objects.create(service=service_b, requester=employee_a)
+    # The other submit's row was not visible yet when this one checked.
+    answers = iter([False])
+    real_check = actions._has_open_request
+    monkeypatch.setattr(
+        actions, "_has_open_request", lambda *args: next(answers, None) or real_check(*args)
+    )
+
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        actions.service_request_send(
+            service=service_b, organization=org_a, kind="booking", message="", actor=employee_a
+        )
+
+    assert error.value.messages == [
+        "You already sent a request for this service and it is waiting for an answer. "
+        "You can follow it in “My requests”."
+    ]
+    assert ServiceRequest.objects.count() == 1
+    assert mailoutbox == []
+
+
+def test_the_admin_form_refuses_a_second_open_request_with_the_constraints_message(
+    employee_a, service_b
+):
+    from django.core.exceptions import ValidationError
+
+    ServiceRequest.objects.create(service=service_b, requester=employee_a)
+    with pytest.raises(ValidationError) as error:
+        ServiceRequest(service=service_b, requester=employee_a).validate_constraints()
+    with translation.override("en"):
+        assert error.value.messages == [
+            "This person already has a request for this service awaiting an answer."
+        ]
