@@ -86,3 +86,24 @@ class SoftKey:
             ),
         )
         return json.dumps(dict(response))
+
+
+def stored_key(user, name="Chiave di prova"):
+    """A security key of `user` as allauth stores it once registered (no browser involved)."""
+    from allauth.account.utils import user_pk_to_url_str
+    from allauth.mfa.models import Authenticator
+    from fido2.utils import websafe_encode
+
+    options = {
+        "publicKey": {
+            "rp": {"id": "testserver"},
+            "user": {"id": websafe_encode(user_pk_to_url_str(user).encode())},
+            "challenge": websafe_encode(os.urandom(32)),
+        }
+    }
+    credential = json.loads(SoftKey().register(options))
+    return Authenticator.objects.create(
+        user=user,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": name, "credential": credential, "passwordless": False},
+    )

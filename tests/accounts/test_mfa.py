@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
-from tests.accounts.softkey import SoftKey
+from tests.accounts.softkey import SoftKey, stored_key
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +135,7 @@ def test_signing_in_with_two_factors_asks_for_the_code_after_the_password(client
     page = client.get(reverse("mfa_authenticate"))
     assert page.status_code == 200
     assert 'autocomplete="one-time-code"' in page.content.decode()
+    assert "mfa_webauthn_authenticate" not in page.content.decode()  # no key, no key button
 
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
 
@@ -260,6 +261,30 @@ def test_a_key_from_another_site_is_refused(client, referent_a):
 
     assert response.status_code == 200
     assert not Authenticator.objects.filter(user=referent_a).exists()
+
+
+def test_nobody_else_can_rename_or_remove_a_key(client, referent_a, referent_b):
+    key = stored_key(referent_a)
+    client.force_login(referent_b)
+    confirm_access(client)
+    for name in ["mfa_edit_webauthn", "mfa_remove_webauthn"]:
+        url = reverse(name, kwargs={"pk": key.pk})
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"name": "Mia"}).status_code == 404
+    key.refresh_from_db()
+    assert key.wrap().name == "Chiave di prova"
+
+
+def test_the_owner_renames_and_removes_a_key(client, referent_a):
+    key = stored_key(referent_a)
+    client.force_login(referent_a)
+    confirm_access(client)
+    edit = reverse("mfa_edit_webauthn", kwargs={"pk": key.pk})
+    assert client.post(edit, {"name": "Chiave blu"}).status_code == 302
+    key.refresh_from_db()
+    assert key.wrap().name == "Chiave blu"
+    assert client.post(reverse("mfa_remove_webauthn", kwargs={"pk": key.pk})).status_code == 302
+    assert not Authenticator.objects.filter(pk=key.pk).exists()
 
 
 MALFORMED_CREDENTIALS = [
@@ -465,19 +490,32 @@ def test_the_two_factor_pages_use_the_site_layout_and_no_inline_code(client, ref
         reverse("mfa_reauthenticate"),
     ]
     for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        html = response.content.decode()
-        assert "bootstrap-italia" in html, url  # our base.html, not allauth's bare layout
-        assert 'name="robots" content="noindex, nofollow"' in html, url
-        assert " style=" not in html, url
-        for attributes in SCRIPT.findall(html):
-            # External files, or JSON data the CSP does not execute.
-            assert "src=" in attributes or 'type="application/json"' in attributes, (
-                url,
-                attributes,
-            )
-        assert "script-src 'self'" in response["Content-Security-Policy"], url
+        assert_our_layout_without_inline_code(client.get(url), url)
+
+
+def test_enrolment_sign_in_and_login_pages_have_no_inline_code_either(client, referent_a):
+    assert_our_layout_without_inline_code(client.get(reverse("account_login")), "login")
+    sign_in(client, referent_a)
+    confirm_access(client)
+    url = reverse("mfa_activate_totp")
+    assert_our_layout_without_inline_code(client.get(url), url)
+    client.logout()
+    stored_key(referent_a)
+    sign_in(client, referent_a)
+    url = reverse("mfa_authenticate")
+    assert_our_layout_without_inline_code(client.get(url), url)
+
+
+def assert_our_layout_without_inline_code(response, url):
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    assert "bootstrap-italia" in html, url  # our base.html, not allauth's bare layout
+    assert 'name="robots" content="noindex, nofollow"' in html, url
+    assert " style=" not in html, url
+    for attributes in SCRIPT.findall(html):
+        # External files, or JSON data the CSP does not execute.
+        assert "src=" in attributes or 'type="application/json"' in attributes, (url, attributes)
+    assert "script-src 'self'" in response["Content-Security-Policy"], url
 
 
 def test_the_two_factor_pages_are_in_italian(client, referent_a):
