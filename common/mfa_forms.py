@@ -2,8 +2,11 @@
 
 The `credential` field is JSON the browser builds; anyone can post something else. allauth
 (65.22) turns some malformed payloads into "Incorrect code." but lets others escape from
-python-fido2 as KeyError / AttributeError ... (a server error). settings.MFA_FORMS points here.
+python-fido2 as KeyError / AttributeError ... (a server error), and stores a new key's JSON
+as it came, NUL characters included, which PostgreSQL refuses. settings.MFA_FORMS points here.
 """
+
+import json
 
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.webauthn import forms as webauthn_forms
@@ -17,8 +20,15 @@ def _incorrect():
     return get_adapter().validation_error("incorrect_code")
 
 
+def _storable(credential):
+    # json.dumps writes a NUL character as \u0000, the one escape jsonb cannot hold.
+    if "\\u0000" in json.dumps(credential):
+        raise _incorrect()
+
+
 class _SafeAuthentication:
     def clean_credential(self):
+        _storable(self.cleaned_data.get("credential"))
         try:
             return super().clean_credential()
         except MALFORMED as error:
@@ -39,6 +49,8 @@ class ReauthenticateWebAuthnForm(_SafeAuthentication, webauthn_forms.Reauthentic
 
 class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
     def clean(self):
+        # Raised here, not in clean_credential(): a form error the page shows (the field is hidden).
+        _storable(self.cleaned_data.get("credential"))
         try:
             return super().clean()
         except MALFORMED as error:

@@ -28,12 +28,13 @@ FLAGS = AuthenticatorData.FLAG
 
 
 class SoftKey:
-    def __init__(self, *, resident=False):
+    def __init__(self, *, resident=False, extension_results=None):
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         self.credential_id = os.urandom(32)
         self.resident = resident
         self.user_handle = None
         self.counter = 0
+        self.extension_results = extension_results or {}
 
     def _auth_data(self, rp_id, credential_data=b""):
         self.counter += 1
@@ -62,7 +63,7 @@ class SoftKey:
                     "none", self._auth_data(rp_id, credential_data), {}
                 ),
             ),
-            client_extension_results={"credProps": {"rk": self.resident}},
+            client_extension_results={"credProps": {"rk": self.resident}} | self.extension_results,
         )
         return json.dumps(dict(response))
 

@@ -328,10 +328,27 @@ def test_a_malformed_security_key_answer_is_refused_not_a_server_error(
     assert signed_in_user_id(client) is None
     sign_in(client, referent_a)
     client.get(reverse("mfa_authenticate"))
-    response = client.post(reverse("mfa_authenticate"), {"credential": credential}, secure=True)
+    response = client.post(english("mfa_authenticate"), {"credential": credential}, secure=True)
     assert response.status_code == 200
+    assert '<div class="alert alert-danger" role="alert">' in response.content.decode()
     assert signed_in_user_id(client) is None
     assert list(Authenticator.objects.values_list("pk", "data")) == before
+
+
+def test_a_key_answer_the_database_cannot_store_is_refused(client, referent_a):
+    # A NUL character in the JSON: PostgreSQL's jsonb refuses it (SQLite would store it).
+    key = SoftKey(extension_results={"note": "a\x00b"})
+    sign_in(client, referent_a)
+    confirm_access(client)
+    page = client.get(reverse("mfa_add_webauthn"))
+    credential = key.register(page.context["js_data"]["creation_options"])
+    data = {"name": "Chiave", "credential": credential}
+
+    response = client.post(english("mfa_add_webauthn"), data, secure=True)
+
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert not Authenticator.objects.filter(user=referent_a).exists()
 
 
 # --- The back office -------------------------------------------------------------------------
