@@ -243,10 +243,14 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes,
 # security keys and passkeys (WebAuthn). Browsers offer WebAuthn on https and on
 # http://localhost only (not on http://127.0.0.1). Wrong codes count as failed logins:
-# ACCOUNT_RATE_LIMITS["login_failed"] limits them per account and per IP.
+# ACCOUNT_RATE_LIMITS["login_failed"] limits them per account and per IP; passkey sign-ins
+# are limited per IP by MFA_RATE_LIMITS["webauthn_login"].
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
 MFA_TOTP_ISSUER = "Distretto Family Audit"
+# Accept the code of the previous and next 30 seconds too: phones' clocks drift a little.
+MFA_TOTP_TOLERANCE = 1
 # The same forms, refusing a malformed security-key response with a message, not a 500.
 MFA_FORMS = {
     "add_webauthn": "common.mfa_forms.AddWebAuthnForm",

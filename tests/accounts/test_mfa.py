@@ -144,6 +144,26 @@ def test_signing_in_with_two_factors_asks_for_the_code_after_the_password(client
     assert signed_in_user_id(client) == str(referent_a.pk)
 
 
+def test_a_code_from_a_phone_whose_clock_is_a_little_off_is_accepted(client, referent_a):
+    secret = enrol_totp(referent_a)
+    sign_in(client, referent_a)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, offset=-1)})
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(referent_a.pk)
+
+
+def test_a_code_is_accepted_only_once(client, referent_a):
+    secret = enrol_totp(referent_a)
+    code = totp_code(secret)
+    sign_in(client, referent_a)
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    client.logout()
+    sign_in(client, referent_a)
+    response = client.post(english("mfa_authenticate"), {"code": code})
+    assert "Incorrect code." in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
 def test_a_recovery_code_signs_in_once(client, referent_a):
     enrol_totp(referent_a)
     recovery = Authenticator.objects.get(user=referent_a, type=Authenticator.Type.RECOVERY_CODES)
