@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "distretto",
     "partners",
@@ -116,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "common.admin_mfa.AdminRequiresMFAMiddleware",
 ]
 
 ROOT_URLCONF = "distretto.urls"
@@ -238,6 +240,27 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Tell people by e-mail when their password or addresses change.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes,
+# security keys and passkeys (WebAuthn). Browsers offer WebAuthn on https and on
+# http://localhost only (not on http://127.0.0.1). Wrong codes count as failed logins:
+# ACCOUNT_RATE_LIMITS["login_failed"] limits them per account and per IP; passkey sign-ins
+# are limited per IP by MFA_RATE_LIMITS["webauthn_login"].
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+MFA_TOTP_ISSUER = "Distretto Family Audit"
+# Accept the code of the previous and next 30 seconds too: phones' clocks drift a little.
+MFA_TOTP_TOLERANCE = 1
+# The same forms, refusing a malformed security-key response with a message, not a 500.
+MFA_FORMS = {
+    "add_webauthn": "common.mfa_forms.AddWebAuthnForm",
+    "authenticate_webauthn": "common.mfa_forms.AuthenticateWebAuthnForm",
+    "login_webauthn": "common.mfa_forms.LoginWebAuthnForm",
+    "reauthenticate_webauthn": "common.mfa_forms.ReauthenticateWebAuthnForm",
+}
+# The back office only for staff accounts with a second factor. On in production; off while
+# developing, so that the demo's coordinator walks straight in.
+ADMIN_REQUIRE_MFA = envbool("ADMIN_REQUIRE_MFA", not DEBUG)
 # Rate limits count per client IP: behind N reverse proxies of ours, read it from the
 # N-th last X-Forwarded-For entry (otherwise every visitor shares the proxy's address).
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)

@@ -24,6 +24,7 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
@@ -37,6 +38,7 @@ from partners.access import SESSION_KEY
 from partners.models import Affiliation, Organization, ReferentInvitation
 from services.models import SavedService, ServiceRequest, WelfareService
 from tests import factories
+from tests.accounts.softkey import stored_key
 from tests.area.helpers import pending_affiliation, service_data
 
 ROLES = [
@@ -118,6 +120,9 @@ MEETINGS_OF_A = expect(
     referent_ab_for_b=200,
 )
 ANONYMOUS_ONLY = {"anonymous": LOGIN}
+# Changing one's second factors: allauth first asks to confirm the password (a session left
+# open is not enough), and only then looks at the object (tests/accounts/test_mfa.py).
+CONFIRM_FIRST = expect(Redirect("account_reauthenticate", back=True), anonymous=LOGIN)
 
 
 def only(expected, *roles):
@@ -338,6 +343,35 @@ ROWS = [
         "account_confirm_login_code",
         expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
     ),
+    # --- Two-factor authentication (allauth.mfa) -------------------------------------------
+    Row("mfa_index", SIGNED_IN),
+    Row("mfa_list_webauthn", SIGNED_IN),
+    Row("mfa_activate_totp", CONFIRM_FIRST, post=CONFIRM_FIRST),
+    Row("mfa_add_webauthn", CONFIRM_FIRST, post=CONFIRM_FIRST),
+    Row("mfa_generate_recovery_codes", CONFIRM_FIRST, post=CONFIRM_FIRST),
+    # referent_a's key: the others get 404 once they have confirmed access.
+    Row("mfa_edit_webauthn", CONFIRM_FIRST, {"pk": "key_a.pk"}, post=CONFIRM_FIRST),
+    Row("mfa_remove_webauthn", CONFIRM_FIRST, {"pk": "key_a.pk"}, post=CONFIRM_FIRST),
+    # Nothing to switch off or show to people without an authenticator app.
+    Row("mfa_deactivate_totp", expect(404, anonymous=LOGIN), post=expect(404, anonymous=LOGIN)),
+    Row("mfa_view_recovery_codes", expect(404, anonymous=LOGIN)),
+    Row("mfa_download_recovery_codes", expect(404, anonymous=LOGIN)),
+    # Confirming access with a second factor is for those who have one (referent_a, a key).
+    Row("mfa_reauthenticate", expect(Redirect("account_reauthenticate"), anonymous=LOGIN)),
+    Row(
+        "mfa_reauthenticate_webauthn",
+        expect(Redirect("account_reauthenticate"), anonymous=LOGIN, referent_a=200),
+    ),
+    # The second step of signing in and the passkey sign-in: only while signing in.
+    Row(
+        "mfa_authenticate",
+        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
+        post=expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
+    ),
+    Row(
+        "mfa_login_webauthn",
+        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
+    ),
     # --- Partner area (partners/area_urls.py) --------------------------------------------------
     Row("area:dashboard", AREA),
     Row(
@@ -522,7 +556,7 @@ def _default_language():
 
 
 @pytest.fixture
-def world(org_a, org_b, employee_a, employee_b):
+def world(org_a, org_b, employee_a, employee_b, referent_a):
     category = factories.make_category("Infanzia", slug="infanzia")
     draft_a = factories.make_service(
         org_a,
@@ -593,6 +627,7 @@ def world(org_a, org_b, employee_a, employee_b):
         programme=factories.make_programme(),
         group_meeting=factories.make_meeting(main_group, minutes_file=minutes),
         subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
+        key_a=stored_key(referent_a),
     )
 
 
@@ -644,6 +679,7 @@ def snapshot():
         EmailAddress,
         LogEntry,
         Attendance,
+        Authenticator,
     ]
     state = {
         model._meta.label: list(model.objects.order_by("pk").values_list()) for model in models
