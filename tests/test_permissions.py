@@ -360,7 +360,13 @@ ROWS = [
     Row("mfa_reauthenticate", expect(Redirect("account_reauthenticate"), anonymous=LOGIN)),
     Row(
         "mfa_reauthenticate_webauthn",
-        expect(Redirect("account_reauthenticate"), anonymous=LOGIN, referent_a=200),
+        expect(
+            Redirect("account_reauthenticate"),
+            anonymous=LOGIN,
+            referent_a=200,
+            # Another person, without a key of their own.
+            referent_ab_for_a=Redirect("account_reauthenticate"),
+        ),
     ),
     # The second step of signing in and the passkey sign-in: only while signing in.
     Row(
