@@ -20,7 +20,7 @@ urlpatterns += i18n_patterns(
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
-    path("account/", include("partners.account_urls")),
+    path("account/", include("distretto.account_urls")),
     path("account/", include("allauth.urls")),
     path("area-partner/", include("distretto.area_urls")),
     path("partner/", include("distretto.partner_urls")),

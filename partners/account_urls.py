@@ -1,13 +1,11 @@
-"""The user's own pages under /account/ that allauth does not provide (profile, my data)."""
+"""The user's own pages under /account/ that allauth does not provide (see
+distretto/account_urls.py, which adds the profile and names the `account` namespace)."""
 
 from django.urls import path
 
 from partners import account_views
 
-app_name = "account"
-
 urlpatterns = [
-    path("profilo/", account_views.profile, name="profile"),
     path("affiliazione/", account_views.affiliation_request, name="affiliation-request"),
     path(
         "affiliazione/<int:pk>/termina/",

@@ -1,4 +1,6 @@
-"""The user's own pages under /account/: profile, affiliation requests, my data, invitations.
+"""The user's own pages under /account/: affiliation requests, my data, invitations.
+
+The profile, which also lists service requests, is in distretto/profile_views.py.
 
 Sign-up, login, e-mail and password pages are allauth's (templates in templates/account/).
 """
@@ -19,61 +21,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import actions
 from partners.access import private
 from partners.account_forms import AccountDeleteForm, AffiliationRequestForm
-from partners.models import Affiliation, Organization, ReferentInvitation
-from partners.rules import is_referent
+from partners.models import Affiliation, ReferentInvitation
 from partners.signals import INVITATION_SESSION_KEY
-from services.models import ServiceRequest
 
 
 def _error_text(error: Exception) -> str:
     return " ".join(getattr(error, "messages", None) or [str(error)])
-
-
-@require_GET
-@login_required
-def profile(request):
-    affiliations = list(
-        Affiliation.objects.filter(user=request.user)
-        .select_related("organization")
-        .order_by("-created_at")
-    )
-    current = [a for a in affiliations if a.status == Affiliation.Status.ACTIVE]
-    pending = [a for a in affiliations if a.status == Affiliation.Status.PENDING]
-    past = [
-        a
-        for a in affiliations
-        if a.status in (Affiliation.Status.REJECTED, Affiliation.Status.ENDED)
-    ]
-    email_addresses = list(
-        EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")
-    )
-    # A suspended member's people keep their affiliation (shown with a notice); someone
-    # whose confirmed address belongs to a suspended member is told so, not to confirm it.
-    verified_domains = {a.email.rpartition("@")[2].lower() for a in email_addresses if a.verified}
-    context = {
-        "current_affiliations": current,
-        "pending_affiliations": pending,
-        "past_affiliations": past,
-        "is_referent": is_referent(request.user),
-        "suspended_domain_organizations": Organization.objects.filter(
-            membership_status=Organization.MembershipStatus.SUSPENDED,
-            email_domains__domain__in=verified_domains,
-        )
-        .exclude(pk__in=[a.organization_id for a in current])
-        .distinct()
-        if verified_domains
-        else [],
-        "email_addresses": email_addresses,
-        "recent_service_requests": ServiceRequest.objects.filter(requester=request.user)
-        .select_related("service")
-        .order_by("-created_at")[:5],
-    }
-    return private(render(request, "account/profile.html", context))
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
+from django.utils import translation
 
 from agreements.models import Agreement
 from common.admin_helpers import PdfUploadField
@@ -101,10 +102,11 @@ def test_a_file_that_does_not_open_as_a_pdf_is_refused(coordinator_client, conte
 
 def test_the_pdf_check_opens_the_document():
     validate_pdf_upload(SimpleUploadedFile("a.pdf", factories.pdf_bytes(pages=2)))
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         validate_pdf_upload(SimpleUploadedFile("a.pdf", b"%PDF-1.7\n<html></html>"))
     assert error.value.code == "document_not_pdf"
-    assert NOT_A_PDF in error.value.messages[0]
+    with translation.override("en"):
+        assert NOT_A_PDF in error.value.messages[0]
 
 
 def test_a_password_protected_pdf_is_refused_with_its_own_message():

@@ -5,11 +5,19 @@ from django.contrib import admin as django_admin
 from django.core.exceptions import ValidationError
 from django.forms import modelform_factory
 from django.test import RequestFactory
+from django.utils import translation
 
 from partners.mail_domains import is_public_mail_domain
 from partners.models import Affiliation, EmailDomain, Organization
 from tests import factories
 from tests.accounts.helpers import sign_up_and_confirm
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are asserted in English (Italian is the site's language).
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -75,7 +83,7 @@ def test_every_model_form_refuses_a_public_domain(org_a):
 def test_the_admin_domain_page_refuses_a_public_domain(client, coordinator, org_a):
     client.force_login(coordinator)
     response = client.post(
-        "/admin/partners/emaildomain/add/", {"organization": org_a.pk, "domain": "gmail.com"}
+        "/en/admin/partners/emaildomain/add/", {"organization": org_a.pk, "domain": "gmail.com"}
     )
     assert response.status_code == 200
     assert "gmail.com is a public mail domain" in response.content.decode()
@@ -85,7 +93,7 @@ def test_the_admin_domain_page_refuses_a_public_domain(client, coordinator, org_
 @pytest.mark.django_db
 def test_the_organisations_domain_inline_refuses_a_public_domain(coordinator, org_a):
     model_admin = django_admin.site._registry[Organization]
-    request = RequestFactory().get("/admin/")
+    request = RequestFactory().get("/en/admin/")
     request.user = coordinator
     formset_class = next(
         formset

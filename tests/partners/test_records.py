@@ -8,7 +8,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from common.roles import COORDINATOR_GROUP
 from partners import actions
@@ -23,7 +23,10 @@ def test_organization_update_changes_the_record_and_leaves_an_entry(coordinator,
 
 
 def test_organization_update_leaves_membership_to_its_own_actions(coordinator, org_a):
-    with pytest.raises(ValidationError, match="activate, suspend or withdraw"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="activate, suspend or withdraw"),
+    ):
         actions.organization_update(
             organization=org_a,
             actor=coordinator,

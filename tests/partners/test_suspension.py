@@ -104,7 +104,7 @@ def test_the_profile_says_the_membership_is_suspended_not_to_confirm_the_address
 ):
     actions.organization_suspend(organization=org_a, actor=coordinator)
     client.force_login(referent_a)
-    html = client.get(reverse("account:profile")).content.decode()
+    html = client.get("/en" + reverse("account:profile")).content.decode()
     assert "is suspended" in html
     assert "Confirm your work address" not in html
     assert reverse("area:dashboard") not in html

@@ -295,7 +295,7 @@ def test_the_admin_form_refuses_a_second_open_request_with_the_constraints_messa
     from django.core.exceptions import ValidationError
 
     ServiceRequest.objects.create(service=service_b, requester=employee_a)
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         ServiceRequest(service=service_b, requester=employee_a).validate_constraints()
     with translation.override("en"):
         assert error.value.messages == [
