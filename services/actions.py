@@ -53,24 +53,12 @@ def service_archive(*, service: WelfareService, actor: AbstractBaseUser | None) 
 
 logger = logging.getLogger(__name__)
 
-# Fields a referent edits through the service form, copied as they are.
+# Fields a referent edits through the service form, copied as they are (the many-to-many
+# fields and the image are saved apart).
 SERVICE_EDITABLE_FIELDS = [
-    "title",
-    "summary",
-    "description",
-    "category",
-    "eligibility",
-    "cost",
-    "cost_conditions",
-    "address",
-    "area",
-    "is_online",
-    "contact_email",
-    "contact_phone",
-    "booking_url",
-    "available_from",
-    "available_until",
-    "image_alt",
+    name
+    for name in WelfareService.PROVIDER_FIELDS
+    if name not in ("audiences", "eligible_organizations", "image")
 ]
 ANSWER_STATUSES = {
     ServiceRequest.Status.ACCEPTED,

@@ -29,27 +29,7 @@ class ServiceForm(ModelRulesFormMixin, BootstrapItaliaFormMixin, forms.ModelForm
 
     class Meta:
         model = WelfareService
-        fields = [
-            "title",
-            "summary",
-            "description",
-            "category",
-            "audiences",
-            "eligibility",
-            "eligible_organizations",
-            "cost",
-            "cost_conditions",
-            "address",
-            "area",
-            "is_online",
-            "contact_email",
-            "contact_phone",
-            "booking_url",
-            "available_from",
-            "available_until",
-            "image",
-            "image_alt",
-        ]
+        fields = WelfareService.PROVIDER_FIELDS
         labels = {
             "title": _("Title"),
             "summary": _("Summary"),

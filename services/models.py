@@ -190,6 +190,30 @@ class WelfareService(models.Model):
         verbose_name=_("created by"),
     )
 
+    # What the provider describes: the partner area's form, the admin's and the actions use
+    # this one list (many-to-many fields and the image are saved apart by the actions).
+    PROVIDER_FIELDS = (
+        "title",
+        "summary",
+        "description",
+        "category",
+        "audiences",
+        "eligibility",
+        "eligible_organizations",
+        "cost",
+        "cost_conditions",
+        "address",
+        "area",
+        "is_online",
+        "contact_email",
+        "contact_phone",
+        "booking_url",
+        "available_from",
+        "available_until",
+        "image",
+        "image_alt",
+    )
+
     objects = WelfareServiceQuerySet.as_manager()
 
     class Meta:
