@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Signature
 from common.admin_helpers import UPLOAD_FIELD_OVERRIDES, related_count
+from common.admin_input import SafeInputAdminMixin
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(SafeInputAdminMixin, admin.TabularInline):
     model = Signature
     fields = ("organization", "signed_on", "withdrawn_on")
     autocomplete_fields = ("organization",)
@@ -15,7 +16,7 @@ class SignatureInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "title",
@@ -58,7 +59,7 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("organization", "agreement", "signed_on", "withdrawn_on")
     list_filter = ("agreement__kind", "agreement")
     list_select_related = ("organization", "agreement")

@@ -56,13 +56,6 @@ def is_clean_query(raw: str) -> bool:
     return True
 
 
-def _is_clean_path(request) -> bool:
-    raw = _wsgi_bytes(request.META.get("PATH_INFO", ""))
-    if raw is not None and not _is_utf8(raw):
-        return False
-    return is_storable(request.path_info)
-
-
 def _is_clean_form(request) -> bool:
     if request.content_type == FORM_CONTENT_TYPE and not is_clean_query(
         request.body.decode("iso-8859-1")
@@ -92,7 +85,8 @@ class UnstorableInputMiddleware:
         session = getattr(request, "session", None)
         if session is not None and not is_storable(session.session_key or ""):
             request.session = type(session)()
-        if not _is_clean_path(request):
+        # Django has already turned bytes of the path that are not UTF-8 back into %XX.
+        if not is_storable(request.path_info):
             raise BadRequest("The address holds characters that cannot be stored.")
         if not is_clean_query(request.META.get("QUERY_STRING", "")):
             raise BadRequest("The query string holds characters that cannot be stored.")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
+from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
 from distretto.dashboard import CERTIFICATION_WARNING_DAYS, certifications_needing_attention
 from partners import actions
@@ -90,7 +91,7 @@ def _stamp_verifier(form, user) -> None:
         affiliation.verified_by = user
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(SafeInputAdminMixin, admin.TabularInline):
     """Referents and pending requests only: the rows the coordinator acts on.
 
     Verified employees can be thousands for a large member; they are in the
@@ -119,7 +120,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     form = AffiliationForm
     list_display = (
         "user",
@@ -157,19 +158,19 @@ class AffiliationAdmin(admin.ModelAdmin):
 # --- Organisations ------------------------------------------------------------------------
 
 
-class EmailDomainInline(admin.TabularInline):
+class EmailDomainInline(SafeInputAdminMixin, admin.TabularInline):
     model = EmailDomain
     extra = 0
 
 
-class CertificationInline(admin.TabularInline):
+class CertificationInline(SafeInputAdminMixin, admin.TabularInline):
     model = Certification
     fields = ("phase", "status", "registered_on", "granted_on", "expires_on", "reference")
     extra = 0
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "name",
@@ -367,7 +368,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailDomain)
-class EmailDomainAdmin(admin.ModelAdmin):
+class EmailDomainAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("domain", "organization", "organization_status")
     list_filter = ("organization__membership_status",)
     list_select_related = ("organization",)
@@ -399,7 +400,7 @@ class CertificationAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = (
         "organization",
         "phase",
@@ -420,7 +421,7 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(admin.ModelAdmin):
+class MembershipApplicationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = (
         "organization_name",
         "kind",

@@ -16,10 +16,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.forms import local_next
 from partners import actions as partner_actions
 from partners.access import (
     forbidden,
@@ -45,12 +45,7 @@ EXPIRY_WARNING = timedelta(days=90)
 
 def _next_url(request, default: str) -> str:
     """Where to go back after a POST: a local `next` field, or `default`."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
+    return local_next(request, request.POST) or local_next(request, request.GET) or default
 
 
 def _error_text(error: ValidationError) -> str:

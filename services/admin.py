@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin_helpers import EVERYWHERE, UPLOAD_FIELD_OVERRIDES, related_count, run_action
+from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
 from distretto.dashboard import REQUEST_WAITING_DAYS, overdue_service_requests
 from services import actions
@@ -15,7 +16,7 @@ from services.models import Audience, Category, SavedService, ServiceRequest, We
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "icon", "position", "service_count")
     list_editable = ("position",)
     search_fields = ("name", "description")
@@ -34,7 +35,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "position")
     list_editable = ("position",)
     search_fields = ("name", "code")
@@ -87,7 +88,7 @@ class WelfareServiceForm(forms.ModelForm):
 
 
 @admin.register(WelfareService)
-class WelfareServiceAdmin(admin.ModelAdmin):
+class WelfareServiceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     form = WelfareServiceForm
     list_display = (
@@ -238,7 +239,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = (
         "service",
         "provider",
@@ -267,7 +268,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(SavedService)
-class SavedServiceAdmin(admin.ModelAdmin):
+class SavedServiceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("service", "user", "saved_at")
     list_select_related = ("service", "user")
     search_fields = ("service__title", "user__email")
