@@ -10,16 +10,17 @@ NEXT_MAX_LENGTH = 2000
 class PageForm(forms.Form):
     """`?page=`: the page of a paginated list the visitor asked for."""
 
-    page = forms.IntegerField(min_value=1, required=False)
+    page = forms.IntegerField(required=False)
 
 
 def page_number(query_params) -> int:
-    """The page asked for in `query_params`, 1 when missing or not a positive whole number.
+    """The page asked for in `query_params`, 1 when missing or not a whole number.
 
-    A number past the end is left to `Paginator.get_page`, which shows the last page.
+    A number out of range (0, negative, past the end) is left to `Paginator.get_page`,
+    which shows the last page.
     """
     form = PageForm(query_params)
-    if form.is_valid() and form.cleaned_data["page"]:
+    if form.is_valid() and form.cleaned_data["page"] is not None:
         return form.cleaned_data["page"]
     return 1
 

@@ -95,11 +95,12 @@ def test_the_helpers_read_only_what_they_expect():
     request = RequestFactory().post("/", {"next": "/servizi/?page=2"})
     assert local_next(request, request.POST) == "/servizi/?page=2"
     assert local_next(request, {"next": "x" * 3000}) == ""
-    assert [page_number({"page": value}) for value in ["3", "abc", "-1", "0", ""]] == [
+    assert [page_number({"page": value}) for value in ["3", "abc", "1.5", "-1", "0", ""]] == [
         3,
         1,
         1,
-        1,
+        -1,
+        0,
         1,
     ]
     assert page_number({"page": HUGE}) == int(HUGE)
