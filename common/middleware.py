@@ -3,9 +3,10 @@
 PostgreSQL text can hold neither the NUL character nor the halves of a UTF-16 surrogate pair
 (psycopg refuses them while sending the query): a view that filtered or saved such a value
 would fail with a server error on PostgreSQL (SQLite just stores it). Browsers never send
-them, nor bytes that are not UTF-8, so a request carrying any of them in its path, its query
-string or its form fields (names and values, not the contents of uploaded files) gets a
-400 page of ours and goes no further.
+them, nor percent-escapes of bytes that are not UTF-8, so a request carrying any of them in
+its path, its query string or its form fields (names and values, not the contents of
+uploaded files) gets a 400 page of ours (distretto.views.bad_request) and goes no further.
+Bytes of the path that are not UTF-8 need no check: Django turns them back into `%XX`.
 """
 
 import re

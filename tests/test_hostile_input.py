@@ -288,6 +288,8 @@ class Sweep:
             self.clients[role] = client
         self.failures = []
         self.requests = 0
+        # The paths that got a POST, to check that the sweep does reach the forms.
+        self.posted = set()
 
     def request(self, role, method, path, *, data=None, content_type=None, check_saved=False):
         """One request, rolled back afterwards; returns the response (None after an error)."""
@@ -307,6 +309,8 @@ class Sweep:
                     response = client.post(path, data, content_type=content_type)
                 else:
                     response = client.post(path, data or {})
+                if method == "POST":
+                    self.posted.add(path)
                 changed = check_saved and snapshot() != before
                 transaction.set_rollback(True)
         except Exception as error:  # noqa: BLE001 - every failure is collected and reported
@@ -448,6 +452,19 @@ def test_no_hostile_value_anywhere_gives_a_server_error_or_saves_anything(world,
             _sweep_post(sweep, target, path, sorted(post_names | {"next"}))
     _sweep_autocomplete(sweep)
     assert sweep.requests > 1500
+    # The forms were found and posted to: a change in the pages must not quietly skip them.
+    expected_posts = {
+        reverse("area:organization-edit"),
+        reverse("area:service-create"),
+        reverse("account:account-delete"),
+        reverse("account:affiliation-request"),
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("admin:partners_organization_add"),
+        reverse("admin:services_welfareservice_changelist"),
+        reverse("meetings:meeting-rsvp", args=[world.subgroup_meeting.pk]),
+    }
+    assert expected_posts <= sweep.posted, expected_posts - sweep.posted
     report = "\n".join(sweep.failures)
     assert not sweep.failures, f"{len(sweep.failures)} failures:\n{report}"
 
