@@ -18,7 +18,7 @@ collected and reported together. Runs on SQLite and on PostgreSQL (CI runs both)
 
 import re
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import quote, urlsplit
@@ -100,7 +100,10 @@ class Target:
     label: str
     name: str
     role: str
-    kwargs: dict = field(default_factory=dict)
+    # The permission matrix's row, which knows the URL's arguments; or, for URLs it does not
+    # list (the admin's pages, new URLs), the names of the arguments.
+    row: object = None
+    arguments: tuple = ()
     post_only: bool = False
     # Field names a permitted POST sends (for views that have no page of their own).
     post_fields: tuple = ()
@@ -155,7 +158,7 @@ def targets():
                         row.label,
                         name,
                         _role_for(row),
-                        kwargs={"row": row},
+                        row=row,
                         post_only=row.get == POST_ONLY,
                         post_fields=tuple(post_data(row, _NoWorld()) if row.data else ()),
                         command=row.get == POST_ONLY and not row.data,
@@ -163,13 +166,12 @@ def targets():
                 )
             continue
         role = "coordinator" if name.startswith("admin:") else "referent_a"
-        kwargs = dict.fromkeys(arguments, PLACEHOLDER)
         found.append(
             Target(
                 name,
                 name,
                 role,
-                kwargs=kwargs,
+                arguments=tuple(arguments),
                 command=name.endswith(("_delete", "logout")),
             )
         )
@@ -187,11 +189,11 @@ class _NoWorld:
 
 def resolve_url(target, world):
     """The target's address, arguments filled from the world (or the admin's first object)."""
-    if "row" in target.kwargs:
-        return url_for(target.kwargs["row"], world)
+    if target.row is not None:
+        return url_for(target.row, world)
     kwargs = {}
     model = _admin_model(target.name)
-    for argument in target.kwargs:
+    for argument in target.arguments:
         if argument in {"object_id", "id"} and model is not None:
             kwargs[argument] = str(model._default_manager.order_by("pk").values_list("pk")[0][0])
         elif argument == "app_label":
@@ -203,8 +205,7 @@ def resolve_url(target, world):
 
 def path_template(target):
     """The target's address with a placeholder in each argument (None if it has none)."""
-    row = target.kwargs.get("row")
-    arguments = row.kwargs if row else target.kwargs
+    arguments = target.row.kwargs if target.row is not None else target.arguments
     if not arguments:
         return None
     try:
