@@ -12,6 +12,7 @@ from common.admin_helpers import (
     form_model_fields,
     related_count,
 )
+from common.admin_input import SafeInputAdminMixin
 
 
 def save_signature(signature: Signature, *, actor) -> Signature:
@@ -60,7 +61,7 @@ def save_signature(signature: Signature, *, actor) -> Signature:
     )
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(SafeInputAdminMixin, admin.TabularInline):
     model = Signature
     fields = ("organization", "signed_on", "withdrawn_on")
     autocomplete_fields = ("organization",)
@@ -68,7 +69,7 @@ class SignatureInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ActionRefusalMixin, admin.ModelAdmin):
+class AgreementAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "title",
@@ -128,7 +129,7 @@ class AgreementAdmin(ActionRefusalMixin, admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ActionRefusalMixin, admin.ModelAdmin):
+class SignatureAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
     list_display = ("organization", "agreement", "signed_on", "withdrawn_on")
     list_filter = ("agreement__kind", "agreement")
     list_select_related = ("organization", "agreement")

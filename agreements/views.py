@@ -4,6 +4,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from common.forms import page_number
+
 from .models import Agreement, Signature
 
 PAGE_SIZE = 20
@@ -20,7 +22,7 @@ def agreement_list(request):
         .order_by("-signed_on", "-pk")
     )
     paginator = Paginator(agreements, PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = paginator.get_page(page_number(request.GET))
     return render(
         request,
         "agreements/agreement_list.html",

@@ -10,6 +10,7 @@ class DistrettoConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
+        import common.lookups  # noqa: F401 - registers lookups safe for hostile values
         from common.roles import ensure_coordinator_group
 
         # post_migrate is only sent for apps with models; distretto has none, so listen to

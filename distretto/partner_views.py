@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from agreements.models import Signature
+from common.forms import page_number
 from partners.filters import OrganizationFilterSet
 from partners.models import Certification, Organization
 from services.models import WelfareService
@@ -44,7 +45,7 @@ def visible_service_counts(user, organizations):
 def organization_list(request):
     filterset = OrganizationFilterSet(request.GET or None, queryset=directory_queryset())
     paginator = Paginator(filterset.qs, PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = paginator.get_page(page_number(request.GET))
     organizations = list(page_obj.object_list)
     counts = visible_service_counts(request.user, organizations)
     phases = dict(Certification.Phase.choices)

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "distretto.views.bad_request"
 handler404 = "distretto.views.page_not_found"
 handler500 = "distretto.views.server_error"
 

@@ -2,7 +2,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -200,6 +206,16 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    """Our 400 page, e.g. for input the database cannot store (common.middleware)."""
+    try:
+        content = loader.render_to_string("400.html", request=request)
+    except Exception:  # noqa: BLE001 - the request itself may be what cannot be handled
+        content = loader.get_template("500.html").render()
+    return HttpResponseBadRequest(content)
 
 
 @requires_csrf_token

@@ -13,6 +13,7 @@ from common.admin_helpers import (
     related_count,
     run_action,
 )
+from common.admin_input import SafeInputAdminMixin
 from meetings import actions
 from meetings.models import (
     Action,
@@ -40,7 +41,7 @@ class SubgroupFilter(admin.SimpleListFilter):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("name", "parent", "coordinator", "member_count")
     list_filter = (SubgroupFilter,)
     list_select_related = ("parent", "coordinator")
@@ -60,13 +61,13 @@ class WorkingGroupAdmin(admin.ModelAdmin):
         return obj.member_total
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(SafeInputAdminMixin, admin.TabularInline):
     model = AgendaItem
     fields = ("position", "title", "notes")
     extra = 0
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(SafeInputAdminMixin, admin.TabularInline):
     model = Attendance
     fields = ("organization", "status", "representative")
     autocomplete_fields = ("organization",)
@@ -74,7 +75,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ActionRefusalMixin, admin.ModelAdmin):
+class MeetingAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = ("title", "group", "starts_at", "ends_at", "place", "status", "has_minutes")
     list_filter = ("status", "group")
@@ -128,7 +129,7 @@ class MeetingAdmin(ActionRefusalMixin, admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("title", "meeting", "position")
     list_filter = ("meeting__group",)
     list_select_related = ("meeting",)
@@ -137,7 +138,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("organization", "meeting", "meeting_start", "status", "representative")
     list_filter = ("status", "meeting__group")
     list_select_related = ("organization", "meeting")
@@ -149,7 +150,7 @@ class AttendanceAdmin(admin.ModelAdmin):
         return obj.meeting.starts_at
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(SafeInputAdminMixin, admin.TabularInline):
     model = Action
     fields = ("position", "area", "title", "lead_organization", "subgroup", "status")
     autocomplete_fields = ("lead_organization", "subgroup")
@@ -158,7 +159,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(WorkProgramme)
-class WorkProgrammeAdmin(admin.ModelAdmin):
+class WorkProgrammeAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("year", "title", "approved_on", "action_count")
     search_fields = ("title", "summary")
     inlines = (ActionInline,)
@@ -174,7 +175,7 @@ class WorkProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("title", "programme", "area", "lead_organization", "subgroup", "status")
     list_filter = ("programme", "area", "status")
     list_select_related = ("programme", "lead_organization", "subgroup")

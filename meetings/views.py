@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from icalendar import Calendar, Event
 
+from common.forms import page_number
 from partners.access import forbidden, require_login
 from partners.models import Organization
 from services.models import WelfareService
 
 from . import actions
 from .access import require_meeting_access
+from .forms import AttendanceAnswerForm
 from .models import Action, AgendaItem, Attendance, Meeting, WorkProgramme
 
 FIRST_YEAR, LAST_YEAR = 2014, 2100
@@ -129,7 +131,7 @@ def meeting_list(request):
     )
     if request.organization is not None:
         meetings = meetings.prefetch_related(_own_attendance(request))
-    page_obj = Paginator(meetings, MEETINGS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(meetings, MEETINGS_PAGE_SIZE).get_page(page_number(request.GET))
     meetings_on_page = list(page_obj)
     return render(
         request,
@@ -219,12 +221,15 @@ def meeting_rsvp(request, pk):
         # The coordinator records attendance in the back office, for no organisation here.
         return forbidden(request)
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    form = AttendanceAnswerForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
         attendance = actions.attendance_respond(
             meeting=meeting,
             organization=request.organization,
-            status=request.POST.get("status", ""),
-            representative=request.POST.get("representative", ""),
+            status=form.cleaned_data["status"],
+            representative=form.cleaned_data["representative"],
             actor=request.user,
         )
     except ValidationError as error:

@@ -9,15 +9,14 @@ organisation never comes from a form field or a URL.
 from functools import wraps
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from common.forms import local_next, page_number
 from partners.models import Organization
 from partners.rules import (  # noqa: F401  (the rules, re-exported for callers of access)
     is_coordinator,
@@ -75,23 +74,14 @@ PAGE_SIZE = 20
 
 def page_of(request, queryset, *, parameter: str = "page") -> Page:
     """One page of a list; a missing or nonsensical page number gives the first or last."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(parameter))
-
-
-class NextForm(forms.Form):
-    next = forms.CharField(required=False, max_length=2000)
+    return Paginator(queryset, PAGE_SIZE).get_page(
+        page_number({"page": request.GET.get(parameter)})
+    )
 
 
 def safe_next_url(request, default: str) -> str:
     """Where to go back after a POST: a local `next` field (form, then query), or `default`."""
-    for data in (request.POST, request.GET):
-        form = NextForm(data)
-        candidate = form.cleaned_data["next"] if form.is_valid() else ""
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return default
+    return local_next(request, request.POST) or local_next(request, request.GET) or default
 
 
 def error_text(error: ValidationError) -> str:

@@ -20,6 +20,7 @@ from common.admin_helpers import (
     related_count,
     run_action,
 )
+from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
 from partners import actions
 from partners.admin_affiliations import (
@@ -42,7 +43,7 @@ PHASE_NAMES = dict(Certification.Phase.choices)
 # --- Affiliations -----------------------------------------------------------------------
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(SafeInputAdminMixin, admin.TabularInline):
     """Referents and pending requests only: the rows the coordinator acts on.
 
     Verified employees can be thousands for a large member; they are in the
@@ -72,7 +73,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(ActionRefusalMixin, admin.ModelAdmin):
+class AffiliationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
     form = AffiliationForm
     list_display = (
         "user",
@@ -152,19 +153,19 @@ class AffiliationAdmin(ActionRefusalMixin, admin.ModelAdmin):
 # --- Organisations ------------------------------------------------------------------------
 
 
-class EmailDomainInline(admin.TabularInline):
+class EmailDomainInline(SafeInputAdminMixin, admin.TabularInline):
     model = EmailDomain
     extra = 0
 
 
-class CertificationInline(admin.TabularInline):
+class CertificationInline(SafeInputAdminMixin, admin.TabularInline):
     model = Certification
     fields = ("phase", "status", "registered_on", "granted_on", "expires_on", "reference")
     extra = 0
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ActionRefusalMixin, admin.ModelAdmin):
+class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "name",
@@ -414,7 +415,7 @@ class OrganizationAdmin(ActionRefusalMixin, admin.ModelAdmin):
 
 
 @admin.register(EmailDomain)
-class EmailDomainAdmin(admin.ModelAdmin):
+class EmailDomainAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("domain", "organization", "organization_status")
     list_filter = ("organization__membership_status",)
     list_select_related = ("organization",)
@@ -446,7 +447,7 @@ class CertificationAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = (
         "organization",
         "phase",
@@ -467,7 +468,7 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(admin.ModelAdmin):
+class MembershipApplicationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = (
         "organization_name",
         "kind",

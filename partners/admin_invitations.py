@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin_helpers import run_action
+from common.admin_input import SafeInputAdminMixin
 from partners import actions
 from partners.models import Affiliation, Organization, ReferentInvitation
 
@@ -77,7 +78,7 @@ class ReferentInvitationForm(forms.ModelForm):
 
 
 @admin.register(ReferentInvitation)
-class ReferentInvitationAdmin(admin.ModelAdmin):
+class ReferentInvitationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     form = ReferentInvitationForm
     list_display = (
         "email",

@@ -6,10 +6,10 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from common.forms import local_next, page_number
 from partners.access import require_login
 from services import actions
 from services.access import get_service_for_request, get_visible_service
@@ -21,12 +21,7 @@ PAGE_SIZE = 20
 
 def _back(request, default: str):
     """Back to a local `next` address (e.g. the list the button was in) or `default`."""
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(candidate)
-    return redirect(default)
+    return redirect(local_next(request, request.POST) or default)
 
 
 @require_POST
@@ -75,7 +70,7 @@ def my_requests(request):
     )
     visible = WelfareService.objects.visible_to(request.user).filter(pk=OuterRef("service_id"))
     requests = requests.annotate(service_visible=Exists(visible))
-    page_obj = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(requests, PAGE_SIZE).get_page(page_number(request.GET))
     return render(
         request,
         "services/my_requests.html",
@@ -95,7 +90,7 @@ def saved_list(request):
     hidden_count = (
         SavedService.objects.filter(user=request.user).exclude(service__in=visible).count()
     )
-    page_obj = Paginator(saved, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(saved, PAGE_SIZE).get_page(page_number(request.GET))
     return render(
         request,
         "services/saved_list.html",

@@ -13,6 +13,7 @@ from common.admin_helpers import (
     related_count,
     run_action,
 )
+from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
 from common.forms import ModelRulesFormMixin
 from partners.models import Organization
@@ -28,7 +29,7 @@ from services.models import (
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "icon", "position", "service_count")
     list_editable = ("position",)
     search_fields = ("name", "description")
@@ -47,7 +48,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "position")
     list_editable = ("position",)
     search_fields = ("name", "code")
@@ -102,7 +103,7 @@ class WelfareServiceForm(ModelRulesFormMixin, forms.ModelForm):
 
 
 @admin.register(WelfareService)
-class WelfareServiceAdmin(ActionRefusalMixin, admin.ModelAdmin):
+class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     form = WelfareServiceForm
     list_display = (
@@ -266,7 +267,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = (
         "service",
         "provider",
@@ -295,7 +296,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(SavedService)
-class SavedServiceAdmin(admin.ModelAdmin):
+class SavedServiceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ("service", "user", "saved_at")
     list_select_related = ("service", "user")
     search_fields = ("service__title", "user__email")

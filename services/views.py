@@ -9,6 +9,8 @@ from django.utils.formats import number_format
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from common.forms import page_number
+
 from .filters import ServiceFilterSet
 from .models import WelfareService
 
@@ -29,7 +31,7 @@ def service_list(request):
         "description", "cost_conditions"
     )
     paginator = Paginator(results, PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = paginator.get_page(page_number(request.GET))
     active_filters = filterset.active_filters(request.GET)
     count = paginator.count
     return render(

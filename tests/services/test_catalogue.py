@@ -257,7 +257,7 @@ def test_the_empty_state_of_an_empty_catalogue_does_not_mention_filters(client, 
         {"area": "Atlantide"},
         {"available": "yesterday"},
         {"order": "random"},
-        {"category": "\x00"},
+        {"category": "\u0001"},
         {"cost": "a" * 5000},
     ],
 )
@@ -312,7 +312,6 @@ def test_pagination_links_keep_the_filters(client, many_services):
         ("abc", "Servizio numero 0044"),
         ("", "Servizio numero 0044"),
         ("1.5", "Servizio numero 0044"),
-        ("\x00", "Servizio numero 0044"),
         ("99", "Servizio numero 0004"),
         ("999999999999999999999999", "Servizio numero 0004"),
         ("0", "Servizio numero 0004"),
@@ -333,8 +332,8 @@ def test_odd_page_numbers_give_the_first_or_the_last_page(
 @pytest.mark.parametrize(
     "text",
     [
-        "\x00",
-        "asilo\x00nido",
+        "\x01",
+        "asilo\x1fnido",
         "a" * 10_000,
         "😀 👨‍👩‍👧 asilo",
         "\u202eevil\u202c",
@@ -359,8 +358,14 @@ def test_odd_search_text_gives_a_normal_page(client, catalogue, text):
     assert "services found" in html or "service found" in html
 
 
+@pytest.mark.parametrize("params", [{"q": "asilo\x00nido"}, {"page": "\x00"}, {"category": "\x00"}])
+def test_a_nul_in_the_query_is_refused_as_a_bad_request(client, catalogue, params):
+    # PostgreSQL cannot store or compare it: refused before the view (common.middleware).
+    assert client.get(LIST_URL, params).status_code == 400
+
+
 def test_the_search_box_shows_the_cleaned_text(client, catalogue):
-    html = client.get(LIST_URL, {"q": "asilo\x00 nido" + "x" * 500}).content.decode()
+    html = client.get(LIST_URL, {"q": "asilo\x01 nido" + "x" * 500}).content.decode()
     value = re.search(r'name="q" value="([^"]*)"', html).group(1)
     assert value.startswith("asilo nido")
     assert len(value) == 200
