@@ -17,7 +17,7 @@ ROOT=$PWD
 source deploy/stack/common.sh
 
 started=$(date +%s)
-mkdir -p "$STACK"/{run,log,data,nginx/snippets,nginx/tmp,mail,media,private}
+mkdir -p "$STACK"/{run,log,data,nginx/snippets,nginx/tmp,mail/tmp,mail/new,mail/cur,media,private}
 
 # --- Debian packages ------------------------------------------------------------------
 missing=()
