@@ -44,3 +44,7 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind nginx on the same machine: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "distretto")
+# gunicorn 27's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl):
+# two app servers on one machine would take it from each other. Off unless given a path.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
