@@ -12,8 +12,14 @@ SITE_URL=https://127.0.0.1:$HTTPS_PORT
 
 say() { printf '[stack] %s\n' "$*"; }
 
+# alive PID: the process exists and is not a zombie waiting to be reaped.
+alive() {
+  kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
+}
+
 # is_running NAME: the process in .stack/run/NAME.pid is alive.
 is_running() {
-  local pidfile=$STACK/run/$1.pid
-  [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+  local pidfile=$STACK/run/$1.pid pid
+  pid=$(cat "$pidfile" 2>/dev/null) || return 1
+  [ -n "$pid" ] && alive "$pid"
 }

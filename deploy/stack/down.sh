@@ -13,10 +13,10 @@ stop() {
   local name=$1 pidfile=$STACK/run/$1.pid pid
   [ -s "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
       say "$name killed (pid $pid)"
     else
@@ -28,10 +28,11 @@ stop() {
 
 # Front to back: nothing new comes in while the rest stops.
 if is_running nginx; then
-  /usr/sbin/nginx -p "$STACK/nginx" -c "$STACK/nginx/nginx.conf" -s quit 2>/dev/null ||
-    kill -QUIT "$(cat "$STACK/run/nginx.pid")"
-  for _ in $(seq 1 50); do is_running nginx || break; sleep 0.1; done
-  say "nginx stopped"
+  pid=$(cat "$STACK/run/nginx.pid")
+  kill -QUIT "$pid"  # graceful: requests in flight are finished
+  for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+  alive "$pid" && kill -TERM "$pid"
+  say "nginx stopped (pid $pid)"
 fi
 rm -f "$STACK/run/nginx.pid"
 for name in periodic worker; do stop "$name"; done
