@@ -17,11 +17,11 @@ def _int(name: str, default: int) -> int:
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 
 # Threaded workers, not sync ones. A login hashes a password with Django's default PBKDF2:
-# about a quarter of a second of CPU each, several seconds when a few arrive together. A sync
-# worker is stuck for all that time, so two or three logins at once leave no worker for
-# anybody's page. With gthread each process serves `threads` requests at once, and the
-# page requests (mostly waiting on PostgreSQL, which releases the GIL) keep moving while a
-# thread hashes. Processes still give the CPU parallelism: a couple per core.
+# a good fraction of a second of CPU each, seconds when the machine is busy. A sync worker is
+# stuck for all that time, so two or three logins at once leave no worker for anybody's
+# page. With gthread each process serves `threads` requests at once: PBKDF2 runs inside
+# OpenSSL with the GIL released, and page requests (mostly waiting on PostgreSQL and Redis)
+# keep moving while a thread hashes. Processes give the CPU parallelism: two per core.
 worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count(), 8))
 threads = _int("GUNICORN_THREADS", 4)

@@ -58,3 +58,11 @@ def test_gunicorn_uses_threaded_workers_so_logins_do_not_block_pages(monkeypatch
     assert config["bind"] == ["127.0.0.1:9999"]
     assert config["graceful_timeout"] >= 10
     assert config["control_socket_disable"] is True
+
+
+def test_the_stack_scripts_are_valid_bash():
+    import subprocess
+
+    for script in sorted((DEPLOY / "stack").glob("*.sh")):
+        result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{script.name}: {result.stderr}"
