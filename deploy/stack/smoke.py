@@ -113,7 +113,9 @@ def minutes_meeting() -> tuple[int | None, str]:
         "           b'trailer<</Root 1 0 R>>\\n%%EOF\\n')\n"
         "    m.minutes_file.save('smoke-minutes.pdf', ContentFile(pdf))\n"
         "print('PK', m.pk if m else '')\n"
-        "print('STORAGE', type(m.minutes_file.storage).__module__ if m else '')\n"
+        "from django.conf import settings\n"
+        "s = settings.STORAGES.get('private', settings.STORAGES['default'])\n"
+        "print('STORAGE', s['BACKEND'])\n"
     )
     result = manage("shell", "-c", code)
     match = re.search(r"^PK (\d+)$", result.stdout, re.MULTILINE)
@@ -181,7 +183,7 @@ def _state(pid: int) -> str:
 
 def main() -> int:
     anonymous = Browser()
-    check_get(anonymous, "/healthz", contains=b'"ok"')
+    check_get(anonymous, "/healthz")
 
     # A load balancer probes over plain HTTP: answered, not redirected to https.
     status, _, _, elapsed = anonymous.request(PLAIN + "/healthz")
@@ -264,7 +266,7 @@ def main() -> int:
                 f"{status}, {len(content)} bytes in {elapsed} ms",
             )
     if os.environ.get("STORAGE_BACKEND") == "s3":
-        if "storages" not in storage_module:
+        if not storage_module.startswith("storages.backends.s3"):
             record(
                 "skip",
                 "minutes in the private S3 bucket",
