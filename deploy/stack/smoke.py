@@ -103,12 +103,16 @@ def manage(*args) -> subprocess.CompletedProcess:
 
 
 def minutes_meeting() -> tuple[int | None, str]:
-    """A meeting with minutes, given a small PDF through the configured private storage."""
+    """A meeting given new minutes (a small PDF) through the configured private storage.
+
+    Always a new file: moto keeps objects in memory, so a file saved before the last
+    `make stack-stop` is gone while the database still names it.
+    """
     code = (
         "from django.core.files.base import ContentFile\n"
         "from meetings.models import Meeting\n"
-        "m = Meeting.objects.exclude(minutes_file='').first() or Meeting.objects.first()\n"
-        "if m is not None and not m.minutes_file:\n"
+        "m = Meeting.objects.order_by('pk').first()\n"
+        "if m is not None:\n"
         "    pdf = (b'%PDF-1.4\\n1 0 obj<</Type/Catalog>>endobj\\n'\n"
         "           b'trailer<</Root 1 0 R>>\\n%%EOF\\n')\n"
         "    m.minutes_file.save('smoke-minutes.pdf', ContentFile(pdf))\n"
