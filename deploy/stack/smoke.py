@@ -140,6 +140,24 @@ def wait_for_mail(address: str, seconds: int = 60) -> float | None:
     return None
 
 
+def check_request_id_reaches_the_app(request_id: str) -> None:
+    """nginx's X-Request-ID is the one in the app server's log line for the request."""
+    name = "the request id is in the app server's log"
+    if not request_id:
+        return
+    logs = sorted((STACK / "log").glob("web-*.log"))
+    for _ in range(20):
+        text = "".join(log.read_text(errors="replace") for log in logs)
+        if request_id in text:
+            record("ok", name, request_id)
+            return
+        time.sleep(0.1)
+    if "request_id" not in text:
+        record("skip", name, "the app does not log request ids in this checkout")
+    else:
+        record("FAIL", name, f"{request_id} not found in .stack/log/web-*.log")
+
+
 def sign_up(address: str):
     return Browser().post_form(
         "/account/signup/",
@@ -211,6 +229,7 @@ def main() -> int:
         "home page compressed, with a request id",
         f"Content-Encoding {encoding}, X-Request-ID {request_id or 'missing'}",
     )
+    check_request_id_reaches_the_app(request_id)
     check_get(anonymous, "/servizi/", name="GET /servizi/ (catalogue)")
     check_get(anonymous, "/account/login/", contains=b"csrfmiddlewaretoken")
 
@@ -250,6 +269,12 @@ def main() -> int:
             "ok" if refused else "FAIL",
             f"GET {path} anonymously is refused",
             f"{status}{location} in {elapsed} ms",
+        )
+        status, _, _, _ = anonymous.request("/_private/meetings/smoke-minutes.pdf")
+        record(
+            "ok" if status == 404 else "FAIL",
+            "GET /_private/… directly is 404 (nginx internal location)",
+            f"{status}",
         )
         coordinator = Browser()
         status, _, _, _ = coordinator.post_form(

@@ -9,7 +9,8 @@
 #
 # Ports (all on 127.0.0.1) can be moved with STACK_HTTPS_PORT, STACK_HTTP_PORT,
 # STACK_APP_PORTS ("18401 18402"), STACK_PG_PORT, STACK_REDIS_PORT, STACK_S3_PORT,
-# STACK_SMTP_PORT.
+# STACK_SMTP_PORT. STACK_STORAGE=filesystem (after `make stack-stop`) keeps uploads in
+# .stack/media and .stack/private instead of the S3-compatible server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -92,14 +93,16 @@ CSRF_TRUSTED_ORIGINS=$SITE_URL
 SITE_URL=$SITE_URL
 DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/distretto
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
-STORAGE_BACKEND=s3
+STORAGE_BACKEND=$STACK_STORAGE
+PRIVATE_FILES_X_ACCEL=$([ "$STACK_STORAGE" = filesystem ] && echo 1 || echo 0)
 S3_ENDPOINT_URL=http://127.0.0.1:$S3_PORT
 S3_REGION=us-east-1
 S3_ACCESS_KEY_ID=stack
 S3_SECRET_ACCESS_KEY=stack-secret
 S3_PUBLIC_BUCKET=distretto-public
 S3_PRIVATE_BUCKET=distretto-private
-# Used only if the filesystem storage is selected instead of S3.
+# With STACK_STORAGE=filesystem: uploads here, private ones handed out by nginx
+# (X-Accel-Redirect to /_private/) after the app checked access.
 MEDIA_ROOT=$STACK/media
 PRIVATE_MEDIA_ROOT=$STACK/private
 TASKS_BACKEND=database
