@@ -43,7 +43,7 @@ for name in smtp s3 redis; do stop "$name"; done
 # moto keeps its buckets in memory: the next `make stack` loads the demo afresh.
 rm -f "$STACK/run/demo-loaded"
 if [ -s "$STACK/run/postgres.pid" ]; then
-  PGDATA=$STACK/data/postgres
+  PGDATA=$(readlink -f "$STACK/data/postgres")
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   if [ "$(id -u)" = 0 ]; then
     runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1

@@ -163,6 +163,8 @@ if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$STACK/data"; then
   [ -L "$PGDATA" ] || { rm -rf "$PGDATA"; ln -s "$outside" "$PGDATA"; }
   say "PostgreSQL data in $outside (the postgres user cannot enter $STACK)"
 fi
+# Through the link, if there is one: the postgres user must not have to pass through .stack.
+[ -L "$PGDATA" ] && PGDATA=$(readlink -f "$PGDATA")
 if [ ! -f "$PGDATA/PG_VERSION" ]; then
   mkdir -p "$PGDATA"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDATA" && chmod 700 "$PGDATA"
