@@ -46,9 +46,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
   if [ ${#essential[@]} -gt 0 ]; then
     # Debian starts the services it installs; the stack runs its own copies, so ask it not to.
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      policy=/usr/sbin/policy-rc.d
+      printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"
+    fi
     apt-get install -y -qq "${essential[@]}" >/dev/null
-    rm -f /usr/sbin/policy-rc.d
+    [ -n "$policy" ] && rm -f "$policy"
   fi
   apt-get install -y -qq "${brotli_packages[@]}" >/dev/null 2>&1 ||
     say "Brotli modules for nginx not available: gzip only"
