@@ -61,11 +61,13 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 # --- PyPI packages ----------------------------------------------------------------------
-# The project's own packages (make install) only when something is missing: a working .venv
-# is left as it is.
-if ! "$PY" -c 'import django, gunicorn, redis, aiosmtpd, psycopg' >/dev/null 2>&1; then
-  say "installing the project's Python packages (make install)"
-  make install
+# The project's own packages: `make install` does nothing when .venv is up to date with
+# pyproject.toml. STACK_SKIP_INSTALL=1 leaves a .venv shared with other checkouts alone.
+if [ "${STACK_SKIP_INSTALL:-0}" != 1 ]; then
+  make --no-print-directory install
+elif ! "$PY" -c 'import django, gunicorn, redis, aiosmtpd, psycopg' >/dev/null 2>&1; then
+  say "STACK_SKIP_INSTALL=1 but .venv lacks the project's packages: run make install"
+  exit 1
 fi
 # The S3-compatible server, when the project's extras do not bring it yet.
 if ! "$PY" -c 'import moto.server, boto3' >/dev/null 2>&1; then
