@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install browser demo messages clean
+.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required (found %s)" % sys.version.split()[0])'
@@ -41,6 +41,18 @@ run: demo
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The production stack on this machine (nginx + TLS, two app servers, worker, PostgreSQL,
+# Redis, S3-compatible storage), state in .stack/: see README "Production".
+stack:
+	bash deploy/stack/up.sh
+
+stack-stop:
+	bash deploy/stack/down.sh
+
+# Start the stack, a few requests through nginx, stop it (CI runs this).
+stack-smoke:
+	bash deploy/stack/smoke.sh
 
 # Extract the strings to translate into locale/it and compile them (needs GNU gettext).
 MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=staticfiles --ignore=test-artefacts

@@ -147,14 +147,29 @@ WSGI_APPLICATION = "distretto.wsgi.application"
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", ""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits and sessions must be shared by every app server: the database is the one
-# store all of them have, so it also holds the cache (see `createcachetable`).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "distretto_cache",
+# Rate limits and sessions must be shared by every app server. With REDIS_URL (the stack):
+# Redis, through Django's Redis backend made tolerant of Redis being away (common/cache.py:
+# a Redis restart costs cache misses, never a 500), and sessions in the database with Redis
+# in front (`cached_db`: losing Redis never logs everyone out). Without it: the database,
+# the one store every app server has, holds the cache (see `createcachetable`).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "common.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is away instead of holding the request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
-}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "distretto_cache",
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

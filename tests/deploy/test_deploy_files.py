@@ -1,0 +1,68 @@
+"""The production pieces in deploy/ agree with the app's settings."""
+
+import re
+import runpy
+from pathlib import Path
+
+from django.conf import settings
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+
+
+def nginx_site() -> str:
+    return (DEPLOY / "nginx" / "distretto.conf").read_text()
+
+
+def megabytes(value: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)([kKmM]?)", value).groups()
+    return int(number) * {"": 1, "k": 1024, "m": 1024 * 1024}[unit.lower()]
+
+
+def test_nginx_accepts_the_largest_upload_the_app_accepts_and_little_more():
+    limit = megabytes(re.search(r"client_max_body_size (\S+);", nginx_site()).group(1))
+    largest_form = settings.MAX_DOCUMENT_UPLOAD_BYTES + settings.MAX_IMAGE_UPLOAD_BYTES
+    assert limit >= largest_form
+    assert limit >= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    # Much more would let nginx buffer bodies the app refuses anyway.
+    assert limit <= largest_form + 4 * 1024 * 1024
+
+
+def test_private_files_are_only_reachable_through_the_app():
+    site = nginx_site()
+    private = re.search(r"location /_private/ \{(.*?)\}", site, re.DOTALL).group(1)
+    assert "internal;" in private
+    assert "alias @PRIVATE_MEDIA_ROOT@/;" in private
+
+
+def test_nginx_retries_only_idempotent_requests_on_another_app_server():
+    proxy = (DEPLOY / "nginx" / "distretto-proxy.conf").read_text()
+    retry = re.search(r"^proxy_next_upstream (.*);$", proxy, re.MULTILINE).group(1).split()
+    assert retry == ["error", "timeout", "http_502", "http_503"]
+    assert "non_idempotent" not in proxy.replace("`non_idempotent`", "")
+    assert "proxy_set_header X-Request-ID $distretto_request_id;" in proxy
+
+
+def test_every_placeholder_of_the_site_is_rendered_by_make_stack():
+    placeholders = set(re.findall(r"@[A-Z_]+@", nginx_site()))
+    up = (DEPLOY / "stack" / "up.sh").read_text()
+    assert placeholders
+    assert {name for name in placeholders if f"s|{name}|" not in up} == set()
+
+
+def test_gunicorn_uses_threaded_workers_so_logins_do_not_block_pages(monkeypatch):
+    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9999")
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread"
+    assert config["threads"] > 1
+    assert config["bind"] == ["127.0.0.1:9999"]
+    assert config["graceful_timeout"] >= 10
+    assert config["control_socket_disable"] is True
+
+
+def test_the_stack_scripts_are_valid_bash():
+    import subprocess
+
+    for script in sorted((DEPLOY / "stack").glob("*.sh")):
+        result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{script.name}: {result.stderr}"
