@@ -108,7 +108,13 @@ def agreement_detail(request, slug):
             "chain": chain if len(chain) > 1 else [],
             "previous_agreement": previous,
             "next_agreement": following,
-            "document_available": bool(agreement.document and agreement.document_is_public),
+            "document_available": bool(agreement.document)
+            and (
+                agreement.document_is_public
+                or Agreement.objects.documents_visible_to(request.user)
+                .filter(pk=agreement.pk)
+                .exists()
+            ),
         },
     )
 
