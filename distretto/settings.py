@@ -228,6 +228,12 @@ def s3_storage(environ, bucket_variable: str, *, querystring_auth: bool) -> dict
     }
 
 
+def s3_origin(environ) -> str:
+    """Where the public bucket's URLs point (for the Content-Security-Policy)."""
+    endpoint = urlparse(environ.get("S3_ENDPOINT_URL") or "https://s3.amazonaws.com")
+    return f"{endpoint.scheme}://{endpoint.netloc}"
+
+
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
     raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT (served as is).")
@@ -343,6 +349,9 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+if os.environ.get("STORAGE_BACKEND", "").strip().lower() == "s3":
+    # Public images are linked straight from the public bucket.
+    SECURE_CSP["img-src"].append(s3_origin(os.environ))
 
 # Uploads: refused above these sizes before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

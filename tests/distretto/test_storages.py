@@ -94,3 +94,10 @@ def test_private_files_inside_media_root_are_refused_at_start(tmp_path):
     )
     assert result.returncode != 0
     assert "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT" in result.stderr
+
+
+def test_with_s3_the_public_bucket_may_show_images_under_the_csp(tmp_path):
+    script = "from django.conf import settings; print(settings.SECURE_CSP['img-src'])"
+    result = run_manage("shell", "-c", script, env_overrides=S3_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "'http://127.0.0.1:9000'" in result.stdout
