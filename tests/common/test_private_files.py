@@ -319,3 +319,21 @@ def test_an_image_another_service_still_shows_is_kept(org_a, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         service.delete()
     assert default_storage.exists(copy.image.name)
+
+
+# --- Files uploaded before the private storage existed ------------------------------------------
+
+
+def test_the_migration_moves_old_minutes_out_of_media(referents_meeting):
+    from common.private_files import move_to_private_storage
+
+    # As before: the minutes sat in the public storage, at a /media/ address.
+    old_name = default_storage.save("minutes/vecchio.pdf", pdf())
+    Meeting.objects.filter(pk=referents_meeting.pk).update(minutes_file=old_name)
+    assert move_to_private_storage(Meeting, "minutes_file") == 1
+    assert not default_storage.exists(old_name)
+    referents_meeting.refresh_from_db()
+    assert private_storage().open(referents_meeting.minutes_file.name).read() == PDF
+    assert all_files(settings.MEDIA_ROOT) == []
+    # Running it again finds nothing left to move.
+    assert move_to_private_storage(Meeting, "minutes_file") == 0
