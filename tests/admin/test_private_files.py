@@ -102,3 +102,20 @@ def test_deleting_a_meeting_in_the_admin_removes_its_minutes(
         response = coordinator_client.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert not private_storage().exists(name)
+
+
+def test_a_logo_replaced_in_the_admin_leaves_the_public_storage(
+    coordinator_client, org_a, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from partners.models import Organization
+
+    org_a.logo.save("logo.png", SimpleUploadedFile("logo.png", b"png"), save=True)
+    old = org_a.logo.name
+    url = builders.admin_url(Organization, "change", org_a.pk)
+    data = page_data(coordinator_client.get(url)) | {"logo-clear": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not default_storage.exists(old)
