@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Signature
 from common.audit import log_action
+from common.uploads import delete_replaced_file, stored_file_name
 from partners.models import Organization
 
 __all__ = [
@@ -34,11 +35,16 @@ def agreement_create(*, actor: AbstractBaseUser | None, **fields) -> Agreement:
 def agreement_update(
     *, agreement: Agreement, actor: AbstractBaseUser | None, **fields
 ) -> Agreement:
-    """Change an agreement's details; its signatures are changed with their own actions."""
+    """Change an agreement's details; its signatures are changed with their own actions.
+
+    A replaced or removed document leaves the storage once the change is committed.
+    """
+    old_document = stored_file_name(agreement, "document")
     for name, value in fields.items():
         setattr(agreement, name, value)
     agreement.full_clean()
     agreement.save()
+    delete_replaced_file(agreement, "document", old_document)
     log_action(actor, agreement, _("Agreement changed."))
     return agreement
 

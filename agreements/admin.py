@@ -1,6 +1,7 @@
 """Back office for the agreements of the district and who signed them when."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agreements import actions
@@ -8,6 +9,7 @@ from agreements.models import Agreement, Signature
 from common.admin_helpers import (
     UPLOAD_FIELD_OVERRIDES,
     ActionRefusalMixin,
+    PrivateFileAdminMixin,
     adopt,
     form_model_fields,
     related_count,
@@ -69,7 +71,15 @@ class SignatureInline(SafeInputAdminMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
+class AgreementAdmin(
+    SafeInputAdminMixin, PrivateFileAdminMixin, ActionRefusalMixin, admin.ModelAdmin
+):
+    # The current file links to the access-checked view: private files have no address.
+    private_file_links = {
+        "document": lambda agreement: reverse(
+            "agreements:agreement-document", kwargs={"slug": agreement.slug}
+        )
+    }
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "title",

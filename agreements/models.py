@@ -1,18 +1,39 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.fields import DESCRIPTION_MAX_LENGTH, BoundedTextField
+from common.private_files import private_storage
 from partners.models import Organization
+from partners.rules import is_coordinator, referent_organizations
 
 
 class AgreementQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
+
+    def documents_visible_to(self, user):
+        """The ONE rule for whose signed document a user may download.
+
+        Anybody: a public agreement's document marked public. The coordinator: every
+        document. A current referent: also the documents of the agreements their
+        organisation signed (withdrawn or not), public or not.
+        """
+        with_document = self.exclude(document="")
+        if is_coordinator(user):
+            return with_document
+        visible = Q(is_public=True, document_is_public=True)
+        if user.is_authenticated:
+            signed = Signature.objects.filter(
+                agreement_id=OuterRef("pk"),
+                organization_id__in=referent_organizations(user).values("pk"),
+            )
+            visible |= Q(Exists(signed))
+        return with_document.filter(visible)
 
 
 class Agreement(models.Model):
@@ -38,6 +59,7 @@ class Agreement(models.Model):
     document = models.FileField(
         _("signed document (PDF)"),
         upload_to="agreements/",
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(["pdf"])],
     )

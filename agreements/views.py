@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from common.forms import page_number
+from common.private_files import serve_private_file
 
 from .models import Agreement, Signature
 
@@ -107,24 +108,33 @@ def agreement_detail(request, slug):
             "chain": chain if len(chain) > 1 else [],
             "previous_agreement": previous,
             "next_agreement": following,
-            "document_available": bool(agreement.document and agreement.document_is_public),
+            "document_available": bool(agreement.document)
+            and (
+                agreement.document_is_public
+                or Agreement.objects.documents_visible_to(request.user)
+                .filter(pk=agreement.pk)
+                .exists()
+            ),
         },
     )
 
 
 @require_safe
 def agreement_document(request, slug):
-    """The signed PDF, only while both the agreement and its document are public."""
+    """The signed PDF, for whoever may read it (see Agreement.objects.documents_visible_to).
+
+    A document that is not public is personal: no shared cache keeps it.
+    """
     agreement = get_object_or_404(
-        Agreement.objects.public().filter(document_is_public=True).exclude(document=""),
+        Agreement.objects.documents_visible_to(request.user).only(
+            "pk", "slug", "document", "is_public", "document_is_public"
+        ),
         slug=slug,
     )
-    try:
-        handle = agreement.document.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("The document file is missing.") from None
-    return FileResponse(
-        handle,
-        content_type="application/pdf",
-        filename=f"{agreement.slug}.pdf",
+    response = serve_private_file(
+        agreement.document, filename=f"{agreement.slug}.pdf", as_attachment=False
     )
+    if not (agreement.is_public and agreement.document_is_public):
+        patch_cache_control(response, private=True, no_cache=True, max_age=0)
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response

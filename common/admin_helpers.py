@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -131,3 +132,47 @@ UPLOAD_FIELD_OVERRIDES = {
     models.ImageField: {"form_class": ImageUploadField},
     models.FileField: {"form_class": PdfUploadField},
 }
+
+
+class _LinkedFile(str):
+    """A stored file's name that links to the view handing it out (see PrivateFileInput)."""
+
+    url: str
+
+    def __new__(cls, name: str, url: str):
+        linked = super().__new__(cls, name)
+        linked.url = url
+        return linked
+
+
+class PrivateFileInput(AdminFileWidget):
+    """The admin's file input for a private file: its current file links to the
+    access-checked download view (``download_url``), never to a storage address."""
+
+    download_url = ""
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", None))
+
+    def format_value(self, value):
+        if self.is_initial(value):
+            return _LinkedFile(value.name, self.download_url)
+        return None
+
+
+class PrivateFileAdminMixin:
+    """Admin pages with private files: ``private_file_links`` maps each field name to a
+    function giving the object's download URL (a view that checks access)."""
+
+    private_file_links: dict[str, Callable] = {}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name, link in self.private_file_links.items():
+            field = form.base_fields.get(name)
+            if field is None:
+                continue
+            widget = PrivateFileInput(attrs=field.widget.attrs)
+            widget.download_url = link(obj) if obj is not None and obj.pk else ""
+            field.widget = widget
+        return form

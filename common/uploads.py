@@ -11,6 +11,8 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -167,3 +169,59 @@ class ImageUploadField(forms.ImageField):
         if isinstance(widget, forms.FileInput):
             attrs["accept"] = "image/jpeg,image/png,image/webp"
         return attrs
+
+
+def delete_file_on_commit(field_file_or_name, *, storage, still_used=None) -> None:
+    """Remove a replaced or deleted file from its storage once the transaction commits.
+
+    ``still_used(name)``, when given, is asked first: a file another row still points at
+    (a copied service, for instance) stays.
+    """
+    name = getattr(field_file_or_name, "name", field_file_or_name) or ""
+    if not name:
+        return
+
+    def delete():
+        if still_used is not None and still_used(name):
+            return
+        storage.delete(name)
+
+    transaction.on_commit(delete, robust=True)
+
+
+def stored_file_name(instance, field_name: str) -> str:
+    """The file name the database holds for ``instance`` now (before a save replaces it)."""
+    if instance.pk is None:
+        return ""
+    model = type(instance)
+    stored = model._default_manager.filter(pk=instance.pk).values_list(field_name, flat=True)
+    return stored.first() or ""
+
+
+def delete_replaced_file(instance, field_name: str, old_name: str) -> None:
+    """After a save, remove the file ``old_name`` if the row no longer points at it."""
+    field_file = getattr(instance, field_name)
+    if not old_name or old_name == field_file.name:
+        return
+    delete_file_on_commit(
+        old_name, storage=field_file.storage, still_used=_used_by(type(instance), field_name)
+    )
+
+
+def delete_files_with_rows(model, *field_names: str) -> None:
+    """Remove a row's files from storage when the row is deleted (admin, cascade, bulk)."""
+
+    def on_delete(sender, instance, **kwargs):
+        for field_name in field_names:
+            field_file = getattr(instance, field_name)
+            delete_file_on_commit(
+                field_file, storage=field_file.storage, still_used=_used_by(model, field_name)
+            )
+
+    post_delete.connect(
+        on_delete, sender=model, weak=False, dispatch_uid=f"delete-files-{model._meta.label}"
+    )
+
+
+def _used_by(model, field_name: str):
+    return lambda name: model._default_manager.filter(**{field_name: name}).exists()

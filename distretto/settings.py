@@ -199,8 +199,63 @@ if _BOOTSTRAP_ITALIA.exists():
     STATICFILES_DIRS.append(("bootstrap-italia", _BOOTSTRAP_ITALIA))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+
+# Uploaded files: "default" holds public ones (logos, service images: public URLs), "private"
+# the ones handed out only by access-checked views (common/private_files.py). Both on the
+# local filesystem (embedded default) or both on S3-compatible object storage, so that app
+# servers share no disk.
+def file_storages(environ) -> dict:
+    """The STORAGES entries "default" and "private" chosen by STORAGE_BACKEND."""
+    backend = environ.get("STORAGE_BACKEND", "").strip().lower() or "filesystem"
+    if backend == "filesystem":
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": "common.private_files.PrivateFileSystemStorage"},
+        }
+    if backend == "s3":
+        return {
+            "default": s3_storage(environ, "S3_PUBLIC_BUCKET", querystring_auth=False),
+            "private": s3_storage(environ, "S3_PRIVATE_BUCKET", querystring_auth=True),
+        }
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, got {backend!r}.")
+
+
+def s3_storage(environ, bucket_variable: str, *, querystring_auth: bool) -> dict:
+    """A django-storages S3 backend; private buckets answer only presigned URLs."""
+    bucket = environ.get(bucket_variable, "")
+    if not bucket:
+        raise ImproperlyConfigured(f"STORAGE_BACKEND is s3: set {bucket_variable}.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("S3_REGION") or "us-east-1",
+            "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "querystring_auth": querystring_auth,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+
+
+def s3_origin(environ) -> str:
+    """Where the public bucket's URLs point (for the Content-Security-Policy)."""
+    endpoint = urlparse(environ.get("S3_ENDPOINT_URL") or "https://s3.amazonaws.com")
+    return f"{endpoint.scheme}://{endpoint.netloc}"
+
+
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT (served as is).")
+# On: the filesystem's private files leave through nginx (X-Accel-Redirect: /_private/...).
+PRIVATE_FILES_X_ACCEL = envbool("PRIVATE_FILES_X_ACCEL", False)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -309,6 +364,9 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+if os.environ.get("STORAGE_BACKEND", "").strip().lower() == "s3":
+    # Public images are linked straight from the public bucket.
+    SECURE_CSP["img-src"].append(s3_origin(os.environ))
 
 # Uploads: refused above these sizes before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import log_action
 from common.records import Ensured, ensure, log_ensured
+from common.uploads import delete_replaced_file, stored_file_name
 from meetings.models import Action, AgendaItem, Attendance, Meeting, WorkingGroup, WorkProgramme
 from partners.models import Organization
 
@@ -34,11 +35,16 @@ def meeting_schedule(*, group: WorkingGroup, actor: AbstractBaseUser | None, **f
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, actor: AbstractBaseUser | None, **fields) -> Meeting:
-    """Change a meeting's details (time, place, minutes...); cancel it with meeting_cancel."""
+    """Change a meeting's details (time, place, minutes...); cancel it with meeting_cancel.
+
+    A replaced or removed minutes file leaves the storage once the change is committed.
+    """
+    old_minutes = stored_file_name(meeting, "minutes_file")
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.full_clean()
     meeting.save()
+    delete_replaced_file(meeting, "minutes_file", old_minutes)
     log_action(actor, meeting, _("Meeting changed."))
     return meeting
 

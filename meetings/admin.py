@@ -1,6 +1,7 @@
 """Back office for working groups, their meetings and the yearly programme of actions."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -8,6 +9,7 @@ from common.admin_helpers import (
     EVERYWHERE,
     UPLOAD_FIELD_OVERRIDES,
     ActionRefusalMixin,
+    PrivateFileAdminMixin,
     adopt,
     form_model_fields,
     related_count,
@@ -75,7 +77,15 @@ class AttendanceInline(SafeInputAdminMixin, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
+class MeetingAdmin(
+    SafeInputAdminMixin, PrivateFileAdminMixin, ActionRefusalMixin, admin.ModelAdmin
+):
+    # The current file links to the access-checked view: private files have no address.
+    private_file_links = {
+        "minutes_file": lambda meeting: reverse(
+            "meetings:meeting-minutes", kwargs={"pk": meeting.pk}
+        )
+    }
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = ("title", "group", "starts_at", "ends_at", "place", "status", "has_minutes")
     list_filter = ("status", "group")

@@ -11,6 +11,7 @@ from common.fields import (
     NOTES_MAX_LENGTH,
     BoundedTextField,
 )
+from common.private_files import private_storage
 from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, referent_organizations
@@ -110,6 +111,7 @@ class Meeting(models.Model):
     minutes_file = models.FileField(
         _("minutes (PDF)"),
         upload_to="minutes/",
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(["pdf"])],
     )

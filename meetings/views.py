@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Prefetch, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from icalendar import Calendar, Event
 
 from common.forms import page_number
+from common.private_files import serve_private_file
 from partners.access import forbidden, require_login
 from partners.models import Organization
 from services.models import WelfareService
@@ -199,18 +200,7 @@ def meeting_minutes(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).only("pk", "minutes_file"), pk=pk
     )
-    if not meeting.minutes_file:
-        raise Http404("No minutes file for this meeting.")
-    try:
-        handle = meeting.minutes_file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The minutes file is missing.") from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"verbale-incontro-{meeting.pk}.pdf",
-        content_type="application/pdf",
-    )
+    return serve_private_file(meeting.minutes_file, filename=f"verbale-incontro-{meeting.pk}.pdf")
 
 
 @require_POST

@@ -16,6 +16,7 @@ from common.admin_helpers import (
 from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
 from common.forms import ModelRulesFormMixin
+from common.uploads import delete_replaced_file, stored_file_name
 from partners.models import Organization
 from services import actions
 from services.models import (
@@ -176,7 +177,9 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
             if change
             else WelfareService.Status.DRAFT
         )
+        old_image = stored_file_name(obj, "image")
         super().save_model(request, obj, form, change)
+        delete_replaced_file(obj, "image", old_image)
         if wanted == obj.status:
             return
         if wanted == WelfareService.Status.PUBLISHED:

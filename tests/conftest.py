@@ -10,8 +10,9 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    # Uploaded files go to a throw-away folder; the rate-limit cache starts empty.
+    # Uploaded files go to throw-away folders; the rate-limit cache starts empty.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     # The production hasher takes a noticeable time per password: too slow for a suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -197,9 +197,11 @@ ROWS = [
     Row("agreements:agreement-detail", PUBLIC, {"slug": "agreement.slug"}, "public"),
     Row("agreements:agreement-detail", NOT_FOUND, {"slug": "private_agreement.slug"}, "private"),
     Row("agreements:agreement-document", PUBLIC, {"slug": "agreement.slug"}, "public"),
+    # A private agreement's document: for the referents of its signatories (A) and the
+    # coordinator; whoever else asks learns nothing.
     Row(
         "agreements:agreement-document",
-        NOT_FOUND,
+        expect(404, referent_a=200, referent_ab_for_b=200, coordinator=200),
         {"slug": "private_agreement.slug"},
         "private",
     ),
@@ -588,7 +590,9 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         "firmato.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
     )
     agreement.save()
-    private_agreement = factories.make_agreement(slug="riservato", is_public=False)
+    private_agreement = factories.make_agreement(
+        slug="riservato", is_public=False, signatories=[org_a]
+    )
     private_agreement.document = SimpleUploadedFile(
         "riservato.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.uploads import delete_replaced_file, stored_file_name
 from partners.actions._common import _log_change, _send_mail
 from partners.models import (
     Affiliation,
@@ -302,9 +303,11 @@ def organization_update(
         raise ValidationError(
             _("Change the membership with the activate, suspend or withdraw actions.")
         )
+    old_logo = stored_file_name(organization, "logo")
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean()
     organization.save()
+    delete_replaced_file(organization, "logo", old_logo)
     _log_change(actor, organization, _("Organisation changed."))
     return organization
