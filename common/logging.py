@@ -22,11 +22,16 @@ _STANDARD_ATTRIBUTES = frozenset(
 
 
 class RequestIdFilter(logging.Filter):
-    """Put the current request's id (or "-" outside a request) on the record."""
+    """Put the current request's id (or "-" outside a request) on the record.
+
+    Django logs a 4xx/5xx answer ("Not Found: /x") after the middleware has finished, with
+    the request in `extra`: the id is then read from the request itself.
+    """
 
     def filter(self, record):
         if not getattr(record, "request_id", None):
-            record.request_id = current_request_id() or "-"
+            request_id = getattr(getattr(record, "request", None), "request_id", None)
+            record.request_id = request_id or current_request_id() or "-"
         return True
 
 

@@ -115,3 +115,10 @@ def test_an_error_is_one_line_with_its_traceback_and_the_request_id(db, json_lin
     assert errors[0]["request_id"] == "req-8"
     assert "ValueError: something broke" in errors[0]["exception"]
     assert errors[0]["exception"].startswith("Traceback")
+
+
+def test_djangos_own_line_about_an_error_answer_carries_the_request_id(client, db, json_lines):
+    # Django logs "Not Found: ..." once the middleware has finished: the id comes from the request.
+    client.get("/pagina-che-non-esiste/", headers={"X-Request-ID": "req-9"})
+    (line,) = [line for line in json_lines() if line["logger"] == "django.request"]
+    assert line["message"].startswith("Not Found") and line["request_id"] == "req-9"
