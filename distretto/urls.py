@@ -9,6 +9,7 @@ from distretto.sitemaps import sitemaps
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
 )
 
 handler400 = "distretto.views.bad_request"
+handler403 = "distretto.views.permission_denied"
 handler404 = "distretto.views.page_not_found"
 handler500 = "distretto.views.server_error"
 

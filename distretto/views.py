@@ -1,10 +1,11 @@
+import sys
 from datetime import date
 
 from django.conf import settings
-from django.db import connection
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseServerError,
     JsonResponse,
@@ -18,6 +19,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_safe
 
 from agreements.models import Agreement
+from common.availability import database_unavailable_response, is_database_unavailable
+from common.health import readiness
 from meetings.models import Meeting, WorkingGroup
 from partners.models import Organization
 from services.models import WelfareService
@@ -219,12 +222,21 @@ def bad_request(request, exception=None):
 
 
 @requires_csrf_token
+def permission_denied(request, exception=None):
+    return HttpResponseForbidden(loader.render_to_string("403.html", request=request))
+
+
+@requires_csrf_token
 def page_not_found(request, exception=None):
     return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
 
 
 @requires_csrf_token
 def server_error(request):
+    # A database outage met by a middleware (loading the session, the user) arrives here:
+    # that is a 503 to wait out (common.availability), not an error of ours.
+    if is_database_unavailable(sys.exception()):
+        return database_unavailable_response()
     # Rendered without the request: no context processors, no database, nothing that can fail
     # again while the site is already failing.
     return HttpResponseServerError(loader.get_template("500.html").render())
@@ -233,11 +245,15 @@ def server_error(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and database readiness for the load balancer."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "not ready"
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Liveness: the process answers. It looks at nothing else (see readyz)."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness for the load balancer: database, cache, storages, task queue (as JSON)."""
+    ready, checks = readiness()
+    return JsonResponse(
+        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
+    )

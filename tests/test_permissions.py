@@ -185,6 +185,7 @@ ROWS = [
     Row("accessibility", PUBLIC),
     Row("privacy", PUBLIC),
     Row("healthz", PUBLIC),
+    Row("readyz", PUBLIC),
     Row("robots-txt", PUBLIC),
     Row("sitemap", PUBLIC),
     # Django's language switch: a GET only goes back (here to the home page).

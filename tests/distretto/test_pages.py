@@ -305,6 +305,19 @@ def test_unknown_address_is_a_404_in_the_site_style(client, db):
     assert '<meta name="robots" content="noindex">' in html
 
 
+def test_a_forbidden_page_is_a_403_in_the_site_style(client, unaffiliated, org_b):
+    # Somebody of no partner organisation may see a public service but not ask for it.
+    service = factories.make_service(org_b, eligibility=WelfareService.Eligibility.EVERYONE)
+    client.force_login(unaffiliated)
+    with translation.override("en"):
+        url = reverse("services:service-request", kwargs={"slug": service.slug})
+    response = client.post(url, {"kind": "booking", "message": "Hello."})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "it-header-wrapper" in html and "Access not allowed" in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
 def test_server_error_page_renders_without_database_or_request(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = views.server_error(RequestFactory().get("/"))
@@ -316,6 +329,8 @@ def test_server_error_page_renders_without_database_or_request(db, django_assert
 def test_handlers_are_the_site_views():
     from distretto import urls
 
+    assert urls.handler400 == "distretto.views.bad_request"
+    assert urls.handler403 == "distretto.views.permission_denied"
     assert urls.handler404 == "distretto.views.page_not_found"
     assert urls.handler500 == "distretto.views.server_error"
 
