@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
+    "django_tasks_db",
+    "background",
     "distretto",
     "partners",
     "agreements",
@@ -148,7 +150,7 @@ DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", ""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and sessions must be shared by every app server: the database is the one
-# store all of them have, so it also holds the cache (see `createcachetable`).
+# store all of them have, so it also holds the cache (`migrate` creates its table).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -217,7 +219,22 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Background work (django.tasks): every mail leaves through a task (background/mail.py).
+# "database": queued in the database, run by `manage.py db_worker` on any machine, failed
+# mail retried after MAIL_RETRY_DELAYS (seconds). "immediate": run in the same process once
+# the transaction commits, one attempt (development: no worker to start).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+MAIL_RETRY_DELAYS = [60, 300, 1800, 7200]
+
 # Accounts (django-allauth): e-mail only, verified before use.
+ACCOUNT_ADAPTER = "partners.adapters.AccountAdapter"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "account:profile"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
