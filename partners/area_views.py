@@ -212,12 +212,15 @@ class RejectionForm(forms.Form):
 def affiliation_reject(request, pk):
     affiliation = _member(request, pk, status=Affiliation.Status.PENDING)
     form = RejectionForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        # Nothing is rejected on a reason that cannot be sent: say why instead.
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect(safe_next_url(request, reverse("area:member-list")))
     _run(
         request,
         partner_actions.affiliation_reject,
         affiliation,
         _("The request of %(person)s has been rejected."),
-        reason=reason,
+        reason=form.cleaned_data["reason"],
     )
     return redirect(safe_next_url(request, reverse("area:member-list")))

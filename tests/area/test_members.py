@@ -124,3 +124,13 @@ def test_the_people_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client_a.get(reverse("area:member-list"))
     assert response.status_code == 200
+
+
+def test_a_rejection_reason_too_long_to_send_rejects_nothing(client_a, org_a):
+    pending = pending_affiliation(org_a, "lungo@alfa.example")
+    url = reverse("area:affiliation-reject", kwargs={"pk": pending.pk})
+    response = client_a.post(url, {"reason": "x" * 1001}, follow=True)
+    assert response.status_code == 200
+    pending.refresh_from_db()
+    assert pending.status == Affiliation.Status.PENDING
+    assert list(response.context["messages"])
