@@ -1,13 +1,20 @@
+"""The back office's pages for the background app (the outbox, the periodic jobs).
+
+Registered here, in the project layer, because they share the admin hooks of common/ that
+the background app (below common) cannot import.
+"""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from background.mail import send_again
 from background.models import OutgoingMail, PeriodicJob
+from common.admin_input import SafeInputAdminMixin
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     """What the portal sent or failed to send. The text is never shown: it may hold a
     sign-in or password-reset link meant for its recipient only."""
 
@@ -46,7 +53,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
 
 @admin.register(PeriodicJob)
-class PeriodicJobAdmin(admin.ModelAdmin):
+class PeriodicJobAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "last_started_at", "last_finished_at", "last_error"]
     readonly_fields = ["name", "last_started_at", "last_finished_at", "last_error"]
 
