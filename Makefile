@@ -33,7 +33,6 @@ browser:
 
 demo: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 
 run: demo

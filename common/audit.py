@@ -11,11 +11,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Left, Replace
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from background.mail import queue_mail
 
 
 def log_action(actor: AbstractBaseUser | None, obj, message: str, *, flag: int = CHANGE) -> None:
@@ -70,9 +71,11 @@ def keep_log_entries_of(user: AbstractBaseUser, *, identifiers: Iterable[str] = 
 def send_templated_mail(template: str, recipients: list[str], context: dict) -> None:
     """Send ``templates/email/<template>_subject.txt`` / ``_message.txt``, one mail per person.
 
-    Mail leaves once the transaction commits (a rolled-back change tells nobody), in the
-    site's language (Italian), each recipient on their own so nobody sees the others'
-    addresses; a failing mail server is logged and does not undo the change.
+    Rendered now, in the site's language (Italian), and kept in the outbox with the change;
+    sent by a background task once the transaction commits (a rolled-back change tells
+    nobody, a request never waits for the mail server), each recipient on their own so
+    nobody sees the others' addresses. A failing mail server is retried, then reported to
+    the coordinator (background.mail); it never undoes the change.
     """
     recipients = sorted({address for address in recipients if address})
     if not recipients:
@@ -83,8 +86,4 @@ def send_templated_mail(template: str, recipients: list[str], context: dict) -> 
         subject = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "") + subject
         body = render_to_string(f"email/{template}_message.txt", context)
 
-    def send():
-        for address in recipients:
-            EmailMessage(subject=subject, body=body, to=[address]).send()
-
-    transaction.on_commit(send, robust=True)
+    queue_mail(EmailMessage(subject=subject, body=body, to=recipients))

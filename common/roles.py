@@ -3,7 +3,8 @@
 COORDINATOR_GROUP = "Coordinatore"
 
 # The coordinator runs everything in the district's own apps ...
-COORDINATOR_APPS = ["partners", "agreements", "services", "meetings"]
+# (background: the outgoing mail, to see and resend what could not be sent.)
+COORDINATOR_APPS = ["partners", "agreements", "services", "meetings", "background"]
 # ... and, outside them, only looks at people and their addresses (to invite and affiliate).
 COORDINATOR_EXTRA_PERMISSIONS = [
     ("auth", "view_user"),

@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from distretto import admin_background  # noqa: F401 - registers the outbox's pages
 from distretto.dashboard import attention_items
 
 admin.site.site_header = _("Distretto Family Audit — coordinamento")

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from background.models import OutgoingMail
 from partners.models import (
     CERTIFICATION_WARNING_DAYS,
     Affiliation,
@@ -67,6 +68,12 @@ def attention_items(user) -> list[AttentionItem]:
             _("Affiliations waiting for approval"),
             lambda: Affiliation.objects.pending(),
             {"status__exact": Affiliation.Status.PENDING},
+        ),
+        (
+            OutgoingMail,
+            _("Mail that could not be sent"),
+            OutgoingMail.objects.failed,
+            {"status__exact": OutgoingMail.Status.FAILED},
         ),
     ]
     items = []

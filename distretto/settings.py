@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
+    "django_tasks_db",
+    "background",
     "distretto",
     "partners",
     "agreements",
@@ -156,7 +158,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis, through Django's Redis backend made tolerant of Redis being away (common/cache.py:
 # a Redis restart costs cache misses, never a 500), and sessions in the database with Redis
 # in front (`cached_db`: losing Redis never logs everyone out). Without it: the database,
-# the one store every app server has, holds the cache (see `createcachetable`).
+# the one store every app server has, holds the cache (`migrate` creates its table).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -292,7 +294,22 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Background work (django.tasks): every mail leaves through a task (background/mail.py).
+# "database": queued in the database, run by `manage.py db_worker` on any machine, failed
+# mail retried after MAIL_RETRY_DELAYS (seconds). "immediate": run in the same process once
+# the transaction commits, one attempt (development: no worker to start).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+MAIL_RETRY_DELAYS = [60, 300, 1800, 7200]
+
 # Accounts (django-allauth): e-mail only, verified before use.
+ACCOUNT_ADAPTER = "partners.adapters.AccountAdapter"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "account:profile"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"

@@ -1,6 +1,26 @@
 """Hooks into django-allauth."""
 
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from background.mail import queue_mail
+
 
 def user_display(user) -> str:
     """People are known by their e-mail address: usernames are internal and never shown."""
     return user.email or user.get_username()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mail (confirmations, password resets, notices) leaves through the
+        outbox's background task too: the request never waits for the mail server.
+
+        As allauth's own send_mail, except the last step. Enqueued at once rather than on
+        commit: allauth sends outside our write actions' transactions.
+        """
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        queue_mail(self.render_mail(template_prefix, email, ctx), after_commit=False)

@@ -474,7 +474,7 @@ def test_no_hostile_value_anywhere_gives_a_server_error_or_saves_anything(world,
 def test_every_admin_of_ours_has_the_hostile_input_hooks():
     from common.admin_input import SafeInputAdminMixin
 
-    ours = {"partners", "agreements", "services", "meetings", "distretto"}
+    ours = {"partners", "agreements", "services", "meetings", "distretto", "background"}
     missing = [
         f"{model._meta.label}: {cls.__name__}"
         for model, model_admin in admin.site._registry.items()

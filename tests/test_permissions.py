@@ -159,7 +159,7 @@ class Row:
         return f"{self.name}@{self.variant}" if self.variant else self.name
 
 
-OUR_APPS = {"partners", "agreements", "services", "meetings", "distretto"}
+OUR_APPS = {"partners", "agreements", "services", "meetings", "distretto", "background"}
 # What the coordinator may add: a request of a coordinator, for has_add_permission.
 _COORDINATOR = SimpleNamespace(user=SimpleNamespace(has_perm=lambda permission: True))
 ADMIN_ROWS = [

@@ -12,8 +12,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from agreements.models import Agreement, Signature
+from background.models import OutgoingMail, PeriodicJob
 from meetings.models import (
     Action,
     AgendaItem,
@@ -180,7 +182,37 @@ def _action():
     return action
 
 
+def _outgoing_mail():
+    return OutgoingMail.objects.create(
+        to="qualcuno@example.org",
+        from_email="noreply@example.org",
+        subject="Prova",
+        body="Testo",
+        status=OutgoingMail.Status.FAILED,
+        attempts=5,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+
+
+def _periodic_job():
+    return PeriodicJob.objects.create(
+        name=f"job-{PeriodicJob.objects.count()}", last_started_at=timezone.now()
+    )
+
+
+def _task_result():
+    return DBTaskResult.objects.create(
+        args_kwargs={"args": [0], "kwargs": {}},
+        task_path="background.mail.deliver_mail",
+        backend_name="default",
+        run_after=get_date_max(),
+    )
+
+
 ONE = {
+    OutgoingMail: _outgoing_mail,
+    PeriodicJob: _periodic_job,
+    DBTaskResult: _task_result,
     User: _user,
     EmailAddress: _email_address,
     Organization: _organization_with_everything,

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from background.models import OutgoingMail
 from partners.models import Affiliation, Certification, MembershipApplication, Organization
 from services.models import ServiceRequest, WelfareService
 from tests import factories
@@ -17,6 +18,12 @@ def attention(client) -> dict[str, tuple[int, str]]:
         item.url.split("?")[0]: (item.count, item.url)
         for item in response.context["attention_items"]
     }
+
+
+def make_mail(status, **fields):
+    return OutgoingMail.objects.create(
+        to="x@example.org", from_email="f@example.org", subject="S", status=status, **fields
+    )
 
 
 def test_the_home_page_counts_what_needs_attention(coordinator_client, org_a, org_b):
@@ -48,6 +55,10 @@ def test_the_home_page_counts_what_needs_attention(coordinator_client, org_a, or
     )
     # Affiliations waiting for approval.
     Affiliation.objects.create(user=factories.make_user(), organization=org_a)
+    # Mail: one given up, one sent, one waiting.
+    make_mail(OutgoingMail.Status.FAILED)
+    make_mail(OutgoingMail.Status.SENT, sent_at=timezone.now())
+    make_mail(OutgoingMail.Status.QUEUED)
 
     items = attention(coordinator_client)
 
@@ -56,6 +67,7 @@ def test_the_home_page_counts_what_needs_attention(coordinator_client, org_a, or
     assert items[builders.admin_url(WelfareService, "changelist")][0] == 1
     assert items[builders.admin_url(ServiceRequest, "changelist")][0] == 1
     assert items[builders.admin_url(Affiliation, "changelist")][0] == 1
+    assert items[builders.admin_url(OutgoingMail, "changelist")][0] == 1
 
 
 def test_each_count_links_to_the_same_rows(coordinator_client, org_a):
@@ -68,6 +80,8 @@ def test_each_count_links_to_the_same_rows(coordinator_client, org_a):
     factories.make_service(org_a, status=WelfareService.Status.DRAFT, published_at=None)
     builders.make_application()
     Affiliation.objects.create(user=factories.make_user(), organization=org_a)
+    make_mail(OutgoingMail.Status.FAILED)
+    make_mail(OutgoingMail.Status.QUEUED)
 
     for count, url in attention(coordinator_client).values():
         response = coordinator_client.get(url)

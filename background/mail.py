@@ -1,0 +1,140 @@
+"""Every mail the portal sends leaves through the outbox and a background task.
+
+``queue_mail`` stores one ``OutgoingMail`` per recipient and enqueues ``deliver_mail`` for
+each once the transaction commits, so a request never waits for the mail server and a
+rolled-back change tells nobody. ``deliver_mail`` sends through Django's mail API
+(``MAILERS``); a failure is tried again after ``MAIL_RETRY_DELAYS`` and, when they are used
+up, the mail is marked failed, logged, and counted on the coordinator's dashboard.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from background.models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RETRY_DELAYS = [60, 300, 1800, 7200]  # seconds: 1 and 5 minutes, half an hour, 2 hours
+MAX_ERROR_LENGTH = 2000
+
+
+def retry_delays() -> list[int]:
+    return list(getattr(settings, "MAIL_RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+
+
+def queue_mail(message: EmailMessage, *, after_commit: bool = True) -> list[OutgoingMail]:
+    """Keep ``message`` in the outbox, one copy per ``to`` address, and enqueue its delivery.
+
+    With ``after_commit`` the delivery is enqueued when the current transaction commits (at
+    once outside one). allauth's mail passes False: allauth sends outside our transactions.
+    """
+    if message.cc or message.bcc or message.attachments:
+        raise ValueError("The outbox sends plain mail to its 'to' addresses only.")
+    alternatives = [
+        [alternative[0], alternative[1]] for alternative in getattr(message, "alternatives", [])
+    ]
+    mails = [
+        OutgoingMail.objects.create(
+            to=address,
+            from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+            subject=message.subject,
+            body=message.body,
+            content_subtype=message.content_subtype,
+            alternatives=alternatives,
+            headers=dict(message.extra_headers),
+        )
+        for address in dict.fromkeys(message.to)
+    ]
+    ids = [mail.pk for mail in mails]
+
+    def enqueue():
+        for mail_id in ids:
+            deliver_mail.enqueue(mail_id)
+
+    if after_commit:
+        transaction.on_commit(enqueue, robust=True)
+    else:
+        enqueue()
+    return mails
+
+
+def _message(mail: OutgoingMail) -> EmailMessage:
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body,
+        from_email=mail.from_email,
+        to=[mail.to],
+        headers=mail.headers or None,
+    )
+    message.content_subtype = mail.content_subtype
+    for content, mimetype in mail.alternatives:
+        message.attach_alternative(content, mimetype)
+    return message
+
+
+def _claim(mail_id: int) -> OutgoingMail | None:
+    """Take a queued mail for sending; None when it left already or another worker has it.
+
+    A conditional UPDATE: of two tasks for the same mail (a retry and the coordinator's
+    "send again", or two workers) only one sends it.
+    """
+    claimed = OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
+        status=OutgoingMail.Status.SENDING, sending_since=timezone.now()
+    )
+    return OutgoingMail.objects.get(pk=mail_id) if claimed else None
+
+
+@task
+def deliver_mail(mail_id: int) -> str:
+    """Send one mail of the outbox; on failure enqueue the next attempt or give it up."""
+    mail = _claim(mail_id)
+    if mail is None:
+        return "skipped"
+    mail.attempts += 1
+    try:
+        _message(mail).send()
+    except Exception as error:  # any mail backend, any failure: SMTP, DNS, TLS, ...
+        mail.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+        delays = retry_delays()
+        can_defer = deliver_mail.get_backend().supports_defer
+        if can_defer and mail.attempts <= len(delays):
+            mail.status = OutgoingMail.Status.QUEUED
+            mail.next_attempt_at = timezone.now() + timedelta(seconds=delays[mail.attempts - 1])
+            mail.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+            deliver_mail.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
+            logger.warning(
+                "Mail %s to %s failed (attempt %d), next attempt at %s: %s",
+                mail.pk, mail.to, mail.attempts, mail.next_attempt_at, mail.last_error,
+            )  # fmt: skip
+            return "retry"
+        mail.status = OutgoingMail.Status.FAILED
+        mail.next_attempt_at = None
+        mail.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+        logger.error(
+            "Mail %s to %s could not be sent after %d attempts: %s",
+            mail.pk, mail.to, mail.attempts, mail.last_error,
+        )  # fmt: skip
+        return "failed"
+    mail.status = OutgoingMail.Status.SENT
+    mail.sent_at = timezone.now()
+    mail.next_attempt_at = None
+    mail.body = ""
+    mail.alternatives = []
+    mail.save()
+    return "sent"
+
+
+def send_again(mail: OutgoingMail) -> bool:
+    """Queue a failed mail once more (the coordinator's admin action). False if not failed."""
+    queued = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.FAILED).update(
+        status=OutgoingMail.Status.QUEUED, attempts=0, next_attempt_at=None
+    )
+    if queued:
+        transaction.on_commit(lambda: deliver_mail.enqueue(mail.pk), robust=True)
+    return bool(queued)
