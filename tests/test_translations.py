@@ -12,7 +12,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PO_FILE = ROOT / "locale" / "it" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
-SOURCE_DIRS = ["common", "distretto", "partners", "services", "agreements", "meetings", "templates"]
+SOURCE_DIRS = [
+    "background",
+    "common",
+    "distretto",
+    "partners",
+    "services",
+    "agreements",
+    "meetings",
+    "templates",
+]
 
 
 def live_entries(po):
