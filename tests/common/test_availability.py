@@ -29,7 +29,7 @@ def test_a_page_is_503_with_retry_after_while_the_database_is_down(client, db, e
     with database_down(error):
         response = client.get("/")
     assert_is_the_503_page(response)
-    assert "Please try again in a minute" in response.content.decode()
+    assert "Riprova tra un minuto" in response.content.decode()
 
 
 def test_the_503_page_is_translated(db):
@@ -37,9 +37,11 @@ def test_the_503_page_is_translated(db):
         response = Client().get("/en/")
     assert_is_the_503_page(response)
     assert 'lang="en"' in response.content.decode()
+    assert "Please try again in a minute" in response.content.decode()
     with database_down():
         response = Client().get("/")
     assert 'lang="it"' in response.content.decode()
+    assert "Riprova tra un minuto" in response.content.decode()
 
 
 def test_a_signed_in_visit_is_503_when_the_session_cannot_be_loaded(db, employee_a):
