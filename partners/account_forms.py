@@ -32,9 +32,7 @@ class AffiliationRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        already = Affiliation.objects.filter(
-            user=user, status__in=[Affiliation.Status.PENDING, Affiliation.Status.ACTIVE]
-        ).values("organization_id")
+        already = Affiliation.objects.open().filter(user=user).values("organization_id")
         self.fields["organization"].queryset = (
             Organization.objects.active().exclude(pk__in=already).order_by("name")
         )
