@@ -14,8 +14,8 @@ def requester_organization(user, service: WelfareService) -> Organization | None
     """A person may request a service when they belong to an active partner; they request it
     for that organisation (for a service reserved to chosen partners, for one of those).
 
-    Returns None when the person may not send a request. The caller has already checked
-    that the person may see the service.
+    Returns None when the person may not send a request (this is the "may request" rule).
+    The caller has already checked that the person may see the service.
     """
     affiliations = list(
         member_affiliations(user).select_related("organization").order_by("organization__name")
@@ -28,11 +28,6 @@ def requester_organization(user, service: WelfareService) -> Organization | None
             if affiliation.organization_id in eligible:
                 return affiliation.organization
     return affiliations[0].organization
-
-
-def may_request(user, service: WelfareService) -> bool:
-    """Whether the person may send a request about the service (see requester_organization)."""
-    return requester_organization(user, service) is not None
 
 
 def may_preview_services(user) -> bool:
