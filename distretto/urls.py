@@ -36,6 +36,9 @@ handler403 = "distretto.views.permission_denied"
 handler404 = "distretto.views.page_not_found"
 handler500 = "distretto.views.server_error"
 
+if settings.BENCH_FLOOR_VIEW:
+    urlpatterns += [path("bench/floor", views.bench_floor, name="bench-floor")]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

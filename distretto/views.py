@@ -92,6 +92,12 @@ HISTORY = [
 
 
 @require_safe
+def bench_floor(request):
+    """`make bench`'s yardstick: a constant answer, after every middleware (BENCH_FLOOR_VIEW)."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+@require_safe
 def home(request):
     """What the district is, its live figures, the next meeting, services and latest agreement."""
     now = timezone.now()
