@@ -27,9 +27,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 VERSION_KEY = "public:version"
@@ -56,7 +58,13 @@ def _bump() -> None:
 
 
 def bump_public_version(**_signal_arguments) -> None:
-    """Make every cached page and value out of date, once the current transaction commits."""
+    """Make every cached page and value out of date, now and once the transaction commits.
+
+    Now, so that the writer's own next page shows the change (and tests, which never
+    commit); again on commit, so that a page built by another request from the data before
+    the commit, and stored under the version of the first bump, is never served.
+    """
+    _bump()
     transaction.on_commit(_bump)
 
 
@@ -73,6 +81,22 @@ def cached(key_parts: tuple, compute: Callable, *, timeout: int = VALUE_TIMEOUT,
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total (a COUNT over every matching row) comes from the cache.
+
+    `count_key` must say everything the count depends on (who sees what, the filters): the
+    public version is added to it.
+    """
+
+    def __init__(self, object_list, per_page, *, count_key: tuple, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return cached(("count", *self.count_key), self.object_list.count)
 
 
 def _is_anonymous_visit(request) -> bool:

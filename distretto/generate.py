@@ -226,7 +226,7 @@ def zipf_weights(count: int, exponent: float) -> list[float]:
 
 
 def spread(total: int, weights: list[float], *, minimum: int = 0) -> list[int]:
-    """`total` split in proportion to `weights` (each share at least `minimum`), summing to total."""
+    """`total` split in proportion to `weights`, each share at least `minimum`."""
     if not weights:
         return []
     base = minimum * len(weights)
@@ -297,9 +297,7 @@ class DistrictGenerator:
         status_weights = [0.91, 0.03, 0.03, 0.03]
         bands = ["large", "medium", "small", "micro"]
         organizations = []
-        has_institution = Organization.objects.filter(
-            role=Organization.Role.INSTITUTIONAL
-        ).exists()
+        has_institution = Organization.objects.filter(role=Organization.Role.INSTITUTIONAL).exists()
         for index in range(self.n_orgs):
             kind = rnd.choices(kinds, shares)[0]
             name = self.organization_name(patterns[kind], used)
@@ -616,6 +614,4 @@ def generate_district(
     generator = DistrictGenerator(
         organizations=organizations, services=services, users=users, seed=seed, log=log
     )
-    return generator.run(
-        organizations=organizations > 0, services=services > 0, users=users > 0
-    )
+    return generator.run(organizations=organizations > 0, services=services > 0, users=users > 0)

@@ -21,9 +21,11 @@ from django.views.decorators.http import require_GET, require_safe
 from agreements.models import Agreement
 from common.availability import database_unavailable_response, is_database_unavailable
 from common.health import readiness
+from common.page_cache import cache_public_page, cached
 from meetings.models import Meeting, WorkingGroup
 from partners.models import Organization
 from services.models import WelfareService
+from services.rules import visibility_key
 
 # Review the statement (templates/distretto/accessibility.html) and move this date
 # whenever the site is checked again.
@@ -98,9 +100,11 @@ def bench_floor(request):
 
 
 @require_safe
+@cache_public_page
 def home(request):
     """What the district is, its live figures, the next meeting, services and latest agreement."""
     now = timezone.now()
+    visibility = visibility_key(request.user)
     services = WelfareService.objects.visible_to(request.user).select_related(
         "provider", "category"
     )
@@ -129,8 +133,10 @@ def home(request):
         request,
         "distretto/home.html",
         {
-            "partner_count": Organization.objects.active().partners().count(),
-            "service_count": services.count(),
+            "partner_count": cached(
+                ("partner-count",), Organization.objects.active().partners().count
+            ),
+            "service_count": cached(("home-count", visibility), services.count),
             "featured_services": featured,
             "recent_services": recent,
             "next_meeting": next_meeting,

@@ -4,6 +4,13 @@ Values that are not valid (an unknown category, a made-up cost, ...) are ignored
 shows the catalogue as if that filter were not set, with a message saying so. Choice lists are
 read once per request (three small queries) and validated in memory, so the number of queries
 does not depend on the filters used.
+
+The choices that depend on who is looking (the providers and areas of the services they may
+see) and the two lookup tables are kept in the cache under the public version and the
+person's visibility key (common.page_cache, services.rules.visibility_key): at 50,000
+services they cost a DISTINCT over every visible row. The providers are not listed in the
+page (there can be thousands): the field is a text input, with suggestions from
+`services:provider-suggestions` where JavaScript runs; a provider's name or slug is accepted.
 """
 
 from urllib.parse import urlencode
@@ -14,9 +21,11 @@ from django.db.models import CharField, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.page_cache import cached
 from partners.models import Organization
 
 from .models import Audience, Category, WelfareService
+from .rules import visibility_key
 from .search import RANK_FIELD, clean_query, search_services
 
 
@@ -47,6 +56,21 @@ class Ordering:
 AVAILABLE_NOW = "now"
 
 
+class ProviderField(django_filters.fields.ChoiceField):
+    """A provider, typed by name (as the type-ahead fills it in) or given by slug (links)."""
+
+    def to_python(self, value):
+        value = " ".join(str(value or "").split())
+        if not value:
+            return ""
+        by_name = {str(name).casefold(): slug for slug, name in self.choices if slug}
+        return by_name.get(value.casefold(), value)
+
+
+class ProviderFilter(django_filters.ChoiceFilter):
+    field_class = ProviderField
+
+
 class ServiceFilterForm(forms.Form):
     q = SearchTextField(label=_("Words to search"), required=False)
     order = forms.ChoiceField(label=_("Sort by"), choices=Ordering.CHOICES, required=False)
@@ -62,7 +86,7 @@ class ServiceFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         field_name="category__slug", label=_("Category"), empty_label=_("All categories")
     )
-    provider = django_filters.ChoiceFilter(
+    provider = ProviderFilter(
         field_name="provider__slug",
         label=_("Offered by"),
         empty_label=_("All organisations"),
@@ -96,16 +120,25 @@ class ServiceFilterSet(django_filters.FilterSet):
         if user is None or not user.is_authenticated:
             # Visitors only ever see services open to everyone: nothing to choose.
             del self.filters["eligibility"]
-        categories, audiences = _categories_and_audiences()
+        # `queryset` is what the person may see: WelfareService.objects.visible_to(user).
+        self.visibility = visibility_key(user)
+        categories, audiences = cached(("categories-audiences",), _categories_and_audiences)
         self.filters["category"].extra["choices"] = categories
         self.filters["audience"].extra["choices"] = audiences
-        self.filters["provider"].extra["choices"] = list(
+        self.providers = cached(("providers", self.visibility), self._providers)
+        self.filters["provider"].extra["choices"] = self.providers
+        self.filters["area"].extra["choices"] = cached(("areas", self.visibility), self._areas)
+
+    def _providers(self):
+        return list(
             Organization.objects.active()
             .filter(pk__in=self.queryset.values("provider_id"))
             .order_by("name")
             .values_list("slug", "name")
         )
-        self.filters["area"].extra["choices"] = [
+
+    def _areas(self):
+        return [
             (area, area)
             for area in self.queryset.exclude(area="")
             .order_by("area")
@@ -162,22 +195,37 @@ class ServiceFilterSet(django_filters.FilterSet):
         return [str(self.form.fields[name].label) for name in self.form.errors]
 
     def select_fields(self):
-        """The drop-down filters, ready for the template: id, name, label, options, value."""
+        """The filters, ready for the template: id, name, label, options, value.
+
+        The provider is a type-ahead (`typeahead` true, no options, `display` the chosen
+        provider's name or what was typed).
+        """
         fields = []
         for name in ("category", "provider", "audience", "cost", "area", "eligibility"):
             if name not in self.filters:
                 continue
             field = self.form.fields[name]
-            fields.append(
-                {
-                    "name": name,
-                    "id": f"id_{name}",
-                    "label": field.label,
-                    "options": list(field.choices),
-                    "value": self.cleaned.get(name) or "",
+            value = self.cleaned.get(name) or ""
+            entry = {"name": name, "id": f"id_{name}", "label": field.label, "value": value}
+            if name == "provider":
+                names = dict(self.providers)
+                typed = self.form.data.get(name, "") if self.form.data else ""
+                entry |= {
+                    "typeahead": True,
+                    "options": [(value, names[value])] if value in names else [],
+                    "display": names.get(value) or " ".join(str(typed).split())[:200],
                 }
-            )
+            else:
+                entry["options"] = list(field.choices)
+            fields.append(entry)
         return fields
+
+    def count_key(self) -> tuple:
+        """What the number of results depends on: who looks, and the filters in force."""
+        values = sorted(
+            (name, str(value)) for name, value in self.cleaned.items() if value and name != "order"
+        )
+        return ("catalogue", self.visibility, tuple(values))
 
     @property
     def available_now(self):

@@ -93,7 +93,7 @@ class ThrowawayPostgres:
         bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
         if not bins:
             if os.getuid() != 0:
-                sys.exit("PostgreSQL is not installed: apt-get install postgresql, or set DATABASE_URL")
+                sys.exit("PostgreSQL is missing: apt-get install postgresql, or set DATABASE_URL")
             subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True)
             bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
         self.bin = bins[-1]
@@ -146,7 +146,8 @@ def create_database(url: str) -> bool:
     admin = urlunparse(parsed._replace(path="/postgres"))
     name = parsed.path.lstrip("/")
     with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        exists = connection.execute(query, [name]).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
         return not exists
@@ -354,8 +355,11 @@ def row(record: dict) -> str:
         f"{record['size']:>6} {record['role']:<9} {record['page']:<18} {record['rps']:>7.1f} "
         f"{record['p50_ms']:>7.1f} {record['p95_ms']:>7.1f} {record['floor_ratio'] * 100:>5.1f}% "
         f"{record['queries']:>4} {record['html_bytes'] / 1024:>8.1f}"
-        + ("" if record.get("status", 200) == 200 and not record.get("errors") else
-           f"  !! status {record.get('status')}, {record.get('errors')} errors")  # fmt: skip
+        + (
+            ""
+            if record.get("status", 200) == 200 and not record.get("errors")
+            else f"  !! status {record.get('status')}, {record.get('errors')} errors"
+        )  # fmt: skip
     )
 
 
@@ -392,8 +396,10 @@ def main() -> None:
         say("collecting static files")
         manage(env, "collectstatic", "--noinput", "-v0")
         for services in SIZES[size]:
-            url = database_url_for(base_url, services) if base_url else postgres.url(
-                f"distretto_bench_{services}"
+            url = (
+                database_url_for(base_url, services)
+                if base_url
+                else postgres.url(f"distretto_bench_{services}")
             )
             say(f"{services} services: {url}")
             print(HEADER, flush=True)
