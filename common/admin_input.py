@@ -64,7 +64,15 @@ class SafeChangeList(ChangeList):
 
 
 class SafeInputAdminMixin:
-    """For ModelAdmin and InlineModelAdmin classes: see the module's docstring."""
+    """For ModelAdmin and InlineModelAdmin classes: see the module's docstring.
+
+    Also keeps the change lists quick on a large district (200,000 people, 50,000
+    services): one COUNT per page instead of two (no "N total" next to a filtered count),
+    50 rows a page.
+    """
+
+    show_full_result_count = False
+    list_per_page = 50
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _safe_widget(super().formfield_for_foreignkey(db_field, request, **kwargs))

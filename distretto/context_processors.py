@@ -1,11 +1,17 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from common.page_cache import cached
 from partners.models import Organization
 from partners.rules import is_referent
 
 
 def _institutional_contact():
+    # On every page's footer: kept in the cache until something public changes.
+    return cached(("site-contact",), _read_institutional_contact)
+
+
+def _read_institutional_contact():
     return (
         Organization.objects.public()
         .filter(role=Organization.Role.INSTITUTIONAL)

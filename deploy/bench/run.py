@@ -232,7 +232,18 @@ def start_gunicorn(env: dict, stack: ExitStack) -> str:
     port = free_port()
     gunicorn_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "distretto.wsgi"],
+        # As in production, except that workers are not recycled every 2,000 requests: at
+        # hundreds of requests a second that would restart one every few seconds mid-run.
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "--max-requests",
+            "0",
+            "distretto.wsgi",
+        ],  # fmt: skip
         cwd=ROOT,
         env=gunicorn_env,
     )
