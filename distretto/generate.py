@@ -306,8 +306,15 @@ class DistrictGenerator:
             while slug in used_slugs:
                 slug, suffix = f"{base}-{suffix}", suffix + 1
             used_slugs.add(slug)
-            # The biggest employers come first (they also offer the most services).
-            status = "active" if index < 20 else rnd.choices(statuses, status_weights)[0]
+            # The biggest employers come first (they also offer the most services) and are
+            # active; the last three are one of each other status, whatever the size.
+            from_end = self.n_orgs - 1 - index
+            if from_end < 3 and self.n_orgs >= 6:
+                status = statuses[1 + from_end]
+            elif index < min(20, self.n_orgs // 2):
+                status = "active"
+            else:
+                status = rnd.choices(statuses, status_weights)[0]
             area = rnd.choice(AREAS[:20] if rnd.random() < 0.6 else AREAS)
             joined = self.today - dt.timedelta(days=rnd.randint(30, 8 * 365))
             organizations.append(
@@ -419,6 +426,11 @@ class DistrictGenerator:
                 if number < 2:
                     role, status = Affiliation.Role.REFERENT, Affiliation.Status.ACTIVE
                     referents.setdefault(organization.pk, []).append(user.pk)
+                elif 2 <= number - len(people) + 5 < 5 and len(people) >= 10:
+                    # The last three people of every sizeable organisation: one pending, one
+                    # ended, one rejected, so that every case exists at any size.
+                    role = Affiliation.Role.EMPLOYEE
+                    status = statuses[number - len(people) + 5 - 1]
                 else:
                     role = Affiliation.Role.EMPLOYEE
                     status = rnd.choices(statuses, status_weights)[0]
