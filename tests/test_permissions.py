@@ -188,6 +188,8 @@ ROWS = [
     Row("readyz", PUBLIC),
     Row("robots-txt", PUBLIC),
     Row("sitemap", PUBLIC),
+    Row("sitemap-section", PUBLIC, {"section": "services"}, "services"),
+    Row("sitemap-section", NOT_FOUND, {"section": "nothing"}, "unknown"),
     # Django's language switch: a GET only goes back (here to the home page).
     Row("set_language", expect(Redirect("/"))),
     # --- Public directory, agreements, programme --------------------------------------------
@@ -232,6 +234,7 @@ ROWS = [
     ),
     # --- Catalogue ----------------------------------------------------------------------------
     Row("services:service-list", PUBLIC),
+    Row("services:provider-suggestions", PUBLIC),
     Row("services:service-detail", PUBLIC, {"slug": "public_a.slug"}, "everyone"),
     Row(
         "services:service-detail",
