@@ -99,6 +99,38 @@ class CachedCountPaginator(Paginator):
         return cached(("count", *self.count_key), self.object_list.count)
 
 
+def content_cache_key(request, visibility: str) -> str:
+    """The key of a page's main content for a signed-in person (base.html's `content` block,
+    through the `cached_content` tag), or "" for visitors (their whole page is cached).
+
+    Only for pages whose content depends on nothing about the person but what they may see
+    (`visibility`, services.rules.visibility_key) and that they are signed in: the
+    catalogue, the home page, a partner's page. The header (their name, the logout form and
+    its CSRF token) is rendered afresh each time.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or request.method not in ("GET", "HEAD"):
+        return ""
+    return "public:content:" + _digest(
+        public_version(),
+        get_language(),
+        timezone.localdate(),
+        visibility,
+        request.get_full_path(),
+    )
+
+
+def cached_fragment(key: str, render: Callable[[], str], *, timeout: int = PAGE_TIMEOUT) -> str:
+    """`render()`, or the text stored under `key` (from `content_cache_key`)."""
+    if not key:
+        return render()
+    text = cache.get(key)
+    if text is None:
+        text = render()
+        cache.set(key, text, timeout)
+    return text
+
+
 def _is_anonymous_visit(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from agreements.models import Signature
 from common.forms import page_number
-from common.page_cache import CachedCountPaginator, cache_public_page
+from common.page_cache import CachedCountPaginator, cache_public_page, content_cache_key
 from partners.filters import OrganizationFilterSet
 from partners.models import Certification, Organization
 from services.models import WelfareService
@@ -109,5 +109,6 @@ def organization_detail(request, slug):
             "signatures": signatures,
             "services": page_obj.object_list,
             "services_page": page_obj,
+            "content_cache_key": content_cache_key(request, visibility_key(request.user)),
         },
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_safe
 from agreements.models import Agreement
 from common.availability import database_unavailable_response, is_database_unavailable
 from common.health import readiness
-from common.page_cache import cache_public_page, cached
+from common.page_cache import cache_public_page, cached, content_cache_key
 from meetings.models import Meeting, WorkingGroup
 from partners.models import Organization
 from services.models import WelfareService
@@ -102,12 +102,28 @@ def bench_floor(request):
 @require_safe
 @cache_public_page
 def home(request):
-    """What the district is, its live figures, the next meeting, services and latest agreement."""
-    now = timezone.now()
+    """What the district is, its live figures, the next meeting, services and latest agreement.
+
+    What the page shows depends only on what the person may see: it is read once for each
+    visibility (services.rules.visibility_key) and kept in the cache until something public
+    changes (common.page_cache).
+    """
     visibility = visibility_key(request.user)
-    services = WelfareService.objects.visible_to(request.user).select_related(
-        "provider", "category"
+    context = cached(("home", visibility), lambda: _home_content(request.user))
+    return render(
+        request,
+        "distretto/home.html",
+        context
+        | {
+            "today": timezone.localdate(),
+            "content_cache_key": content_cache_key(request, visibility),
+        },
     )
+
+
+def _home_content(user) -> dict:
+    now = timezone.now()
+    services = WelfareService.objects.visible_to(user).select_related("provider", "category")
     featured = list(
         services.filter(is_featured=True).order_by("-published_at", "-pk")[:HOME_FEATURED]
     )
@@ -129,21 +145,14 @@ def home(request):
         .only("title", "slug", "kind", "signed_on", "signed_on_precision", "summary")
         .first()
     )
-    return render(
-        request,
-        "distretto/home.html",
-        {
-            "partner_count": cached(
-                ("partner-count",), Organization.objects.active().partners().count
-            ),
-            "service_count": cached(("home-count", visibility), services.count),
-            "featured_services": featured,
-            "recent_services": recent,
-            "next_meeting": next_meeting,
-            "latest_agreement": latest_agreement,
-            "today": timezone.localdate(),
-        },
-    )
+    return {
+        "partner_count": Organization.objects.active().partners().count(),
+        "service_count": services.count(),
+        "featured_services": featured,
+        "recent_services": recent,
+        "next_meeting": next_meeting,
+        "latest_agreement": latest_agreement,
+    }
 
 
 @require_safe

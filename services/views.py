@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from common.forms import page_number
-from common.page_cache import CachedCountPaginator, cache_public_page
+from common.page_cache import CachedCountPaginator, cache_public_page, content_cache_key
 
 from .filters import ServiceFilterSet
 from .models import WelfareService
@@ -53,6 +53,7 @@ def service_list(request):
             "active_filters": active_filters,
             "clear_all_query": filterset.unfiltered_query(request.GET),
             "today": timezone.localdate(),
+            "content_cache_key": content_cache_key(request, filterset.visibility),
         },
     )
 

@@ -6,6 +6,8 @@ public pages are made of. These tests fill the cache with each page, make one wr
 the same action the partner area or the admin uses, and look again.
 """
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.messages import constants
@@ -195,3 +197,17 @@ def test_the_counts_of_the_catalogue_follow_a_publication(client, provider, coor
     assert "1 service found" in client.get(CATALOGUE).content.decode()
     service_actions.service_publish(service=draft, actor=coordinator)
     assert "2 services found" in client.get(CATALOGUE).content.decode()
+
+
+def test_signed_in_people_share_the_cached_content_but_not_the_header(client, service, org_a):
+    first, second = factories.make_user("uno@alfa.example"), factories.make_user("due@alfa.example")
+    for user in (first, second):
+        factories.affiliate(user, org_a)
+    client.force_login(first)
+    mine = client.get(CATALOGUE).content.decode()
+    client.force_login(second)
+    theirs = client.get(CATALOGUE).content.decode()
+    content = mine[mine.index('<main id="main"') :]
+    assert content == theirs[theirs.index('<main id="main"') :]
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(mine).group(1) != token.search(theirs).group(1)
