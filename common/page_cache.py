@@ -25,9 +25,11 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -41,16 +43,38 @@ VALUE_TIMEOUT = 10 * 60
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
 
 
+# The version read by the request being served: asked of the cache once per request (and
+# every time outside requests: a worker or a command never keeps it).
+_seen = Local()
+
+
+def _request_started(**_signal_arguments) -> None:
+    _seen.version, _seen.in_request = None, True
+
+
+def _request_finished(**_signal_arguments) -> None:
+    _seen.version, _seen.in_request = None, False
+
+
+request_started.connect(_request_started, dispatch_uid="common.page_cache.request_started")
+request_finished.connect(_request_finished, dispatch_uid="common.page_cache.request_finished")
+
+
 def public_version() -> int:
+    version = getattr(_seen, "version", None)
+    if version is not None and getattr(_seen, "in_request", False):
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         version = time.time_ns()
         if not cache.add(VERSION_KEY, version, timeout=None):
             version = cache.get(VERSION_KEY, version)
+    _seen.version = version
     return version
 
 
 def _bump() -> None:
+    _seen.version = None
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or the cache is away): start a new one

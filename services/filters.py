@@ -56,18 +56,55 @@ class Ordering:
 AVAILABLE_NOW = "now"
 
 
-class ProviderField(django_filters.fields.ChoiceField):
+class Providers:
+    """The providers a person may filter by: (slug, name) pairs, looked up by slug or name.
+
+    Django copies a form's fields for every form, deeply: a field holding thousands of
+    choices costs a good part of a second to copy. This object is shared instead.
+    """
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+        self.names = dict(pairs)
+        self.by_name = {str(name).casefold(): slug for slug, name in pairs}
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def slug_of(self, typed: str) -> str | None:
+        if typed in self.names:
+            return typed
+        return self.by_name.get(typed.casefold())
+
+
+class ProviderField(forms.CharField):
     """A provider, typed by name (as the type-ahead fills it in) or given by slug (links)."""
 
+    default_error_messages = {
+        "invalid_choice": _(
+            "Select a valid choice. %(value)s is not one of the available choices."
+        ),
+    }
+
+    def __init__(self, *, providers: Providers | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.providers = providers or Providers([])
+
     def to_python(self, value):
-        value = " ".join(str(value or "").split())
+        value = " ".join(str(value or "").split())[:200]
         if not value:
             return ""
-        by_name = {str(name).casefold(): slug for slug, name in self.choices if slug}
-        return by_name.get(value.casefold(), value)
+        slug = self.providers.slug_of(value)
+        if slug is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return slug
 
 
-class ProviderFilter(django_filters.ChoiceFilter):
+class ProviderFilter(django_filters.CharFilter):
     field_class = ProviderField
 
 
@@ -86,11 +123,7 @@ class ServiceFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         field_name="category__slug", label=_("Category"), empty_label=_("All categories")
     )
-    provider = ProviderFilter(
-        field_name="provider__slug",
-        label=_("Offered by"),
-        empty_label=_("All organisations"),
-    )
+    provider = ProviderFilter(field_name="provider__slug", label=_("Offered by"))
     audience = django_filters.ChoiceFilter(
         field_name="audiences__code", label=_("Meant for"), empty_label=_("All audiences")
     )
@@ -122,12 +155,15 @@ class ServiceFilterSet(django_filters.FilterSet):
             del self.filters["eligibility"]
         # `queryset` is what the person may see: WelfareService.objects.visible_to(user).
         self.visibility = visibility_key(user)
-        categories, audiences = cached(("categories-audiences",), _categories_and_audiences)
+        # One cache read for every choice list of the form.
+        categories, audiences, self.providers, areas = cached(
+            ("catalogue-choices", self.visibility),
+            lambda: (*_categories_and_audiences(), self._providers(), self._areas()),
+        )
         self.filters["category"].extra["choices"] = categories
         self.filters["audience"].extra["choices"] = audiences
-        self.providers = cached(("providers", self.visibility), self._providers)
-        self.filters["provider"].extra["choices"] = self.providers
-        self.filters["area"].extra["choices"] = cached(("areas", self.visibility), self._areas)
+        self.filters["provider"].extra["providers"] = Providers(self.providers)
+        self.filters["area"].extra["choices"] = areas
 
     def _providers(self):
         return list(
@@ -208,7 +244,7 @@ class ServiceFilterSet(django_filters.FilterSet):
             value = self.cleaned.get(name) or ""
             entry = {"name": name, "id": f"id_{name}", "label": field.label, "value": value}
             if name == "provider":
-                names = dict(self.providers)
+                names = field.providers.names
                 typed = self.form.data.get(name, "") if self.form.data else ""
                 entry |= {
                     "typeahead": True,
