@@ -24,8 +24,8 @@ from common.page_cache import cache_public_page
 from partners.models import Organization
 from services.models import WelfareService
 
-# Addresses per sitemap file (each with its language alternates).
-URLS_PER_FILE = 5000
+# Addresses per sitemap file, each with its language alternates: about 1 MB of XML.
+URLS_PER_FILE = 2000
 
 
 class _LanguagePairs:
