@@ -110,6 +110,12 @@ AREA_POST = expect(403, anonymous=LOGIN)
 NOT_FOUND = expect(404)
 # Meetings pages: the referents of the groups' members and the coordinator.
 MEETINGS = expect(403, anonymous=LOGIN, referent_a=200, referent_b=200, coordinator=200)
+# A private file (the minutes): 404 for every signed-in person without the right, as if
+# it did not exist; the login page for visitors, whatever the number.
+PRIVATE_FILE = expect(404, anonymous=LOGIN, referent_a=200, referent_b=200, coordinator=200)
+PRIVATE_FILE_OF_A = expect(
+    404, anonymous=LOGIN, referent_a=200, coordinator=200, referent_ab_for_b=200
+)
 MEETINGS_OF_A = expect(
     403,
     anonymous=LOGIN,
@@ -216,8 +222,8 @@ ROWS = [
     Row("meetings:meeting-detail", MEETINGS, {"pk": "group_meeting.pk"}, "main_group"),
     # Only A is in the sub-group: B's referent must not learn the meeting exists.
     Row("meetings:meeting-detail", MEETINGS_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
-    Row("meetings:meeting-minutes", MEETINGS, {"pk": "group_meeting.pk"}, "main_group"),
-    Row("meetings:meeting-minutes", MEETINGS_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
+    Row("meetings:meeting-minutes", PRIVATE_FILE, {"pk": "group_meeting.pk"}, "main_group"),
+    Row("meetings:meeting-minutes", PRIVATE_FILE_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
     Row(
         "meetings:meeting-rsvp",
         POST_ONLY,
