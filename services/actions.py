@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import log_action, send_templated_mail
 from common.records import Ensured, ensure, log_ensured
-from common.uploads import random_image_name
+from common.uploads import delete_replaced_file, random_image_name, stored_file_name
 from partners.models import Affiliation, Organization
 from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
 from services.slugs import unique_service_slug
@@ -145,6 +145,45 @@ def service_update(
     if old_image and old_image != service.image.name:
         _delete_file_later(old_image)
     log_action(actor, service, _("Service changed in the partner area."))
+    return service
+
+
+@transaction.atomic
+def service_record_create(*, actor: AbstractBaseUser | None, **fields) -> WelfareService:
+    """A new service typed in the back office, always a draft: publishing is its own action.
+
+    ``fields`` are the model's fields (the provider among them); a slug left empty is
+    chosen from the title.
+    """
+    fields.pop("status", None)
+    service = WelfareService(**fields, status=WelfareService.Status.DRAFT, created_by=actor)
+    if service.slug:
+        service.full_clean()
+        service.save()
+    else:
+        _save_with_new_slug(service)
+    log_action(actor, service, _("Service created as a draft in the back office."), flag=ADDITION)
+    return service
+
+
+@transaction.atomic
+def service_record_update(
+    *, service: WelfareService, actor: AbstractBaseUser | None, **fields
+) -> WelfareService:
+    """Change a service's record in the back office; ``fields`` are the model's fields.
+
+    The status is refused here (publish and archive are actions that check and tell);
+    a replaced or removed image leaves the storage once the change is committed.
+    """
+    if "status" in fields:
+        raise ValidationError(_("Change the status with the publish or archive actions."))
+    old_image = stored_file_name(service, "image")
+    for name, value in fields.items():
+        setattr(service, name, value)
+    service.full_clean()
+    service.save()
+    delete_replaced_file(service, "image", old_image)
+    log_action(actor, service, _("Service changed in the back office."))
     return service
 
 
