@@ -26,7 +26,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -173,9 +172,8 @@ def run_mode(mode: str, port: int, args) -> dict:
     else:
         command += ["--worker-class", "gthread", "--threads", "4"]
     command.append("distretto.wsgi")
-    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        command, cwd=ROOT, env=environment(), stdout=log, stderr=subprocess.STDOUT
+        command, cwd=ROOT, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     try:
         wait_until_up(port, process)
