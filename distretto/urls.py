@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from distretto import views
 from distretto.sitemaps import sitemaps
+from services import hsds_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -13,6 +14,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # Open data: the HSDS API and the DCAT-AP_IT record keep one address in every language.
+    path("api/hsds/", include("services.hsds_urls")),
+    path("dati-aperti/dcat-ap_it.jsonld", hsds_views.dcat, name="open-data-dcat"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -20,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("distretto/", views.about, name="about"),
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("dati-aperti/", hsds_views.open_data_page, name="open-data"),
     path("admin/", admin.site.urls),
     path("account/", include("distretto.account_urls")),
     path("account/", include("allauth.urls")),

@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from meetings.models import Attendance
 from partners.access import SESSION_KEY
 from partners.models import Affiliation, Organization, ReferentInvitation
+from services.hsds import hsds_id
 from services.models import SavedService, ServiceRequest, WelfareService
 from tests import factories
 from tests.accounts.softkey import stored_key
@@ -194,6 +195,22 @@ ROWS = [
     Row("readyz", PUBLIC),
     Row("robots-txt", PUBLIC),
     Row("sitemap", PUBLIC),
+    # --- Open data: the same for everybody; reserved services do not exist there -----------
+    Row("open-data", PUBLIC),
+    Row("open-data-dcat", PUBLIC),
+    Row("hsds:root", PUBLIC),
+    Row("hsds:service-list", PUBLIC),
+    Row("hsds:service-detail", PUBLIC, {"identifier": "hsds.public_service"}, "everyone"),
+    Row("hsds:service-detail", NOT_FOUND, {"identifier": "hsds.reserved_service"}, "reserved"),
+    Row("hsds:organization-list", PUBLIC),
+    Row("hsds:organization-detail", PUBLIC, {"identifier": "hsds.organization"}),
+    Row("hsds:service-at-location-list", PUBLIC),
+    Row("hsds:service-at-location-detail", PUBLIC, {"identifier": "hsds.place"}),
+    Row("hsds:taxonomy-list", PUBLIC),
+    Row("hsds:taxonomy-detail", PUBLIC, {"identifier": "hsds.taxonomy"}),
+    Row("hsds:taxonomy-term-list", PUBLIC),
+    Row("hsds:taxonomy-term-detail", PUBLIC, {"identifier": "hsds.term"}),
+    Row("hsds:data-package", PUBLIC),
     # Django's language switch: a GET only goes back (here to the home page).
     Row("set_language", expect(Redirect("/"))),
     # --- Public directory, agreements, programme --------------------------------------------
@@ -581,7 +598,12 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         status=WelfareService.Status.DRAFT,
     )
     public_a = factories.make_service(
-        org_a, category=category, title="Nido di Alfa", slug="nido-alfa"
+        org_a,
+        category=category,
+        title="Nido di Alfa",
+        slug="nido-alfa",
+        address="Via Belenzani 19",
+        area="Centro storico",
     )
     reserved_a = factories.make_service(
         org_a,
@@ -617,6 +639,15 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
     return SimpleNamespace(
         org_a=org_a,
         category=category,
+        # The open data's identifiers of the same records.
+        hsds=SimpleNamespace(
+            public_service=hsds_id("service", public_a.pk),
+            reserved_service=hsds_id("service", reserved_a.pk),
+            organization=hsds_id("organization", org_a.pk),
+            place=hsds_id("service-at-location", public_a.pk),
+            taxonomy=hsds_id("taxonomy", "category"),
+            term=hsds_id("category", category.pk),
+        ),
         draft_a=draft_a,
         public_a=public_a,
         reserved_a=reserved_a,
