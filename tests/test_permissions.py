@@ -195,6 +195,10 @@ ROWS = [
     Row("readyz", PUBLIC),
     Row("robots-txt", PUBLIC),
     Row("sitemap", PUBLIC),
+    # --- The network's balance: totals for all, the whole network for the coordinator ----
+    Row("balance", PUBLIC),
+    Row("balance-network", expect(403, anonymous=LOGIN, coordinator=200)),
+    Row("area:balance", AREA),
     # --- Open data: the same for everybody; reserved services do not exist there -----------
     Row("open-data", PUBLIC),
     Row("open-data-dcat", PUBLIC),
