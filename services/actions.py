@@ -17,7 +17,16 @@ from common.audit import log_action, send_templated_mail
 from common.records import Ensured, ensure, log_ensured
 from common.uploads import delete_replaced_file, random_image_name, stored_file_name
 from partners.models import Affiliation, Organization
-from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
+from services.models import (
+    AgeBand,
+    Audience,
+    Category,
+    NeedsAnswer,
+    NeedsSurvey,
+    SavedService,
+    ServiceRequest,
+    WelfareService,
+)
 from services.slugs import unique_service_slug
 
 
@@ -392,3 +401,56 @@ def service_ensure(
     result = ensure(WelfareService, {"slug": slug}, fields)
     log_ensured(actor, result)
     return result
+
+
+# --- The needs survey -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def needs_survey_open(*, actor: AbstractBaseUser | None, **fields) -> NeedsSurvey:
+    """A new yearly survey (year, opens_on, closes_on, introduction)."""
+    survey = NeedsSurvey(**fields)
+    survey.full_clean()
+    survey.save()
+    log_action(actor, survey, _("Needs survey opened."), flag=ADDITION)
+    return survey
+
+
+@transaction.atomic
+def needs_survey_update(*, survey: NeedsSurvey, actor: AbstractBaseUser | None, **fields):
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    survey.full_clean()
+    survey.save()
+    log_action(actor, survey, _("Needs survey changed."))
+    return survey
+
+
+@transaction.atomic
+def needs_answer_save(
+    *, survey: NeedsSurvey, actor: AbstractBaseUser, categories, age_bands, comment: str
+) -> NeedsAnswer:
+    """Save the person's answer (a second answer replaces the first) while the survey is open."""
+    from services.needs import may_answer, respondent_organization
+
+    if not survey.is_open(timezone.localdate()):
+        raise ValidationError(_("This survey is closed: answers can no longer be changed."))
+    if not may_answer(actor):
+        raise ValidationError(
+            _("The survey is for the employees of the District's partner organisations.")
+        )
+    unknown = set(age_bands) - set(AgeBand.values)
+    if unknown:
+        raise ValidationError(_("Choose the age bands from the list."))
+    answer, _created = NeedsAnswer.objects.select_for_update().get_or_create(
+        survey=survey,
+        respondent=actor,
+        defaults={"organization": respondent_organization(actor)},
+    )
+    answer.organization = respondent_organization(actor)
+    answer.age_bands = [band for band in AgeBand.values if band in set(age_bands)]
+    answer.comment = comment
+    answer.full_clean()
+    answer.save()
+    answer.categories.set(categories)
+    return answer

@@ -305,3 +305,7 @@ class SavedServiceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("user", "service")
     date_hierarchy = "saved_at"
     readonly_fields = ("saved_at",)
+
+
+# The needs surveys have their own module.
+from services import admin_needs  # noqa: E402, F401

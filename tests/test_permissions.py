@@ -37,7 +37,7 @@ from meetings.models import Attendance
 from partners.access import SESSION_KEY
 from partners.models import Affiliation, Organization, ReferentInvitation
 from services.hsds import hsds_id
-from services.models import SavedService, ServiceRequest, WelfareService
+from services.models import NeedsSurvey, SavedService, ServiceRequest, WelfareService
 from tests import factories
 from tests.accounts.softkey import stored_key
 from tests.area.helpers import pending_affiliation, service_data
@@ -278,6 +278,22 @@ ROWS = [
     Row("services:service-detail", NOT_FOUND, {"slug": "draft_a.slug"}, "draft"),
     Row("services:my-requests", SIGNED_IN),
     Row("services:saved-list", SIGNED_IN),
+    # The needs survey: verified employees of active partners (referents are employees too).
+    Row(
+        "services:needs-survey",
+        expect(
+            403,
+            anonymous=LOGIN,
+            employee_a=200,
+            employee_b=200,
+            referent_a=200,
+            referent_b=200,
+            referent_ab_for_a=200,
+            referent_ab_for_b=200,
+        ),
+    ),
+    Row("needs-results", expect(403, anonymous=LOGIN, coordinator=200)),
+    Row("needs-gaps-export", expect(403, anonymous=LOGIN, coordinator=200)),
     Row(
         "services:service-request",
         POST_ONLY,
@@ -677,6 +693,11 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         agreement=agreement,
         private_agreement=private_agreement,
         programme=factories.make_programme(),
+        needs_survey=NeedsSurvey.objects.create(
+            year=timezone.localdate().year,
+            opens_on=timezone.localdate() - timedelta(days=1),
+            closes_on=timezone.localdate() + timedelta(days=30),
+        ),
         group_meeting=factories.make_meeting(main_group, minutes_file=minutes),
         subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
         key_a=stored_key(referent_a),
