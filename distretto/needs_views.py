@@ -2,8 +2,8 @@
 network and per organisation, on screen and as a spreadsheet."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
