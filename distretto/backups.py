@@ -720,8 +720,6 @@ def restore_backup(source, *, force: bool = False, using: str = DEFAULT_DB_ALIAS
             _("This is a backup of a %(backup)s database; this site uses %(site)s.")
             % {"backup": vendor, "site": connection.vendor}
         )
-    if connection.in_atomic_block:
-        raise BackupError(_("A restore cannot run inside a database transaction."))
     if not force and (problems := _not_empty_problems(connection)):
         raise TargetNotEmpty(
             [
@@ -732,6 +730,8 @@ def restore_backup(source, *, force: bool = False, using: str = DEFAULT_DB_ALIAS
                 ),
             ]
         )
+    if connection.in_atomic_block:
+        raise BackupError(_("A restore cannot run inside a database transaction."))
     dump = source / manifest["database"]["file"]
     if vendor == "postgresql":
         _restore_postgresql(connection, dump, manifest["database"])
