@@ -464,9 +464,13 @@ def create_backup(destination, *, using: str = DEFAULT_DB_ALIAS) -> dict:
             out.write("\n")
             out.flush()
             os.fsync(out.fileno())
+        # Personal data and password hashes: for the owner's eyes only, whatever the umask.
         for path in work.rglob("*"):
             if path.is_dir():
+                path.chmod(0o700)
                 _fsync_directory(path)
+            else:
+                path.chmod(0o600)
         _fsync_directory(work)
         work.rename(destination)
         _fsync_directory(destination.parent)
@@ -568,7 +572,12 @@ def _check_files(source: Path, manifest: dict) -> list[str]:
         if entry["path"] == manifest["database"]["file"]:
             continue
         alias, name = entry.get("storage"), entry.get("name")
-        if alias not in STORAGE_ALIASES or entry["path"] != f"{FILES_DIRECTORY}/{alias}/{name}":
+        if (
+            alias not in STORAGE_ALIASES
+            or not isinstance(name, str)
+            or not _safe_relative(name)
+            or entry["path"] != f"{FILES_DIRECTORY}/{alias}/{name}"
+        ):
             problems.append(
                 _("%(path)s is listed in the manifest without its storage and name.")
                 % {"path": entry["path"]}

@@ -271,6 +271,14 @@ def truncate_the_manifest(backup):
     return "manifest.json is damaged"
 
 
+def point_outside_the_backup(backup):
+    manifest = manifest_of(backup)
+    entry = next(e for e in manifest["files"] if e.get("name") == "logos/alfa.png")
+    entry.update(path="files/default/../../../outside.png", name="../../../outside.png")
+    write_manifest(backup, manifest)
+    return "The manifest names an invalid path: 'files/default/../../../outside.png'"
+
+
 def replace_the_dump_keeping_the_manifest_in_step(backup):
     # Checksums alone cannot tell: the dump itself must be readable.
     manifest = manifest_of(backup)
@@ -294,6 +302,7 @@ def replace_the_dump_keeping_the_manifest_in_step(backup):
         lose_a_file,
         lose_the_manifest,
         truncate_the_manifest,
+        point_outside_the_backup,
         replace_the_dump_keeping_the_manifest_in_step,
     ],
 )
@@ -404,3 +413,8 @@ def test_uploads_on_object_storage_go_through_the_storage_api_both_ways(
     assert stored_files() == files
     assert object_exists(on_s3, PRIVATE_BUCKET, "minutes/verbale.pdf")
     assert not object_exists(on_s3, PUBLIC_BUCKET, "minutes/verbale.pdf")
+
+
+def test_a_backup_is_readable_by_its_owner_only(pristine):
+    for path in [pristine, *pristine.rglob("*")]:
+        assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path
