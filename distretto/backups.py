@@ -691,6 +691,11 @@ def _restore_sqlite(connection, dump: Path) -> None:
     source = sqlite3.connect(_sqlite_uri(dump), uri=True)
     try:
         source.backup(connection.connection)
+    except sqlite3.Error as error:
+        raise BackupError(
+            _("The database could not be replaced (%(error)s): stop the app servers first.")
+            % {"error": error}
+        ) from error
     finally:
         source.close()
 

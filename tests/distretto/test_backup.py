@@ -106,13 +106,17 @@ def stored_files() -> dict:
     return found
 
 
-def wipe():
-    call_command("flush", interactive=False, verbosity=0)
+def empty_storages():
     for alias in backups.STORAGE_ALIASES:
         for name in list(backups.storage_files(storages[alias])):
             storages[alias].delete(name)
-    assert backups.data_tables_with_rows(connection) == {}
     assert stored_files() == {}
+
+
+def wipe():
+    call_command("flush", interactive=False, verbosity=0)
+    empty_storages()
+    assert backups.data_tables_with_rows(connection) == {}
 
 
 def small_site():
@@ -197,6 +201,29 @@ def test_a_forced_restore_puts_back_exactly_the_backup(tmp_path):
 
     assert table_rows() == rows
     assert stored_files() == files
+
+
+@transactional
+def test_a_database_just_created_without_any_table_is_restored_too(backup_copy):
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
+        else:
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in tables:
+                cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+    assert connection.introspection.table_names() == []
+
+    run("restore", backup_copy)
+
+    assert set(connection.introspection.table_names()) == tables
+    assert stored_files() == {
+        ("default", "logos/alfa.png"): hashlib.sha256(LOGO).hexdigest(),
+        ("private", "minutes/verbale.pdf"): hashlib.sha256(PDF).hexdigest(),
+    }
 
 
 # --- Refusals -----------------------------------------------------------------------------
@@ -399,7 +426,8 @@ def test_uploads_on_object_storage_go_through_the_storage_api_both_ways(
     on_s3,  # noqa: F811 (the fixture)
     tmp_path,
 ):
-    wipe()  # the buckets are shared by every S3 test of the session
+    # Files only: the database stays as empty as `migrate` left it, so it needs no wipe.
+    empty_storages()  # the buckets are shared by every S3 test of the session
     storages["default"].save("logos/alfa.png", ContentFile(LOGO))
     storages["private"].save("minutes/verbale.pdf", ContentFile(PDF))
     files = stored_files()
@@ -407,7 +435,7 @@ def test_uploads_on_object_storage_go_through_the_storage_api_both_ways(
     assert (backup / "files" / "default" / "logos" / "alfa.png").read_bytes() == LOGO
     assert (backup / "files" / "private" / "minutes" / "verbale.pdf").read_bytes() == PDF
 
-    wipe()
+    empty_storages()
     run("restore", backup)
 
     assert stored_files() == files
