@@ -433,6 +433,7 @@ def create_backup(destination, *, using: str = DEFAULT_DB_ALIAS) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(mode=0o700)
     connection = connections[using]
+    started = timezone.now()
     try:
         files: dict = {}
         _copy_storages(work, files)
@@ -446,7 +447,7 @@ def create_backup(destination, *, using: str = DEFAULT_DB_ALIAS) -> dict:
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
-            "created_at": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
+            "created_at": started.astimezone(dt.UTC).isoformat(timespec="seconds"),
             "app_version": _app_version(),
             "django_version": django.get_version(),
             "database": database,
