@@ -2,7 +2,7 @@
 
 Also `backup --verify SRC` (check a backup without restoring it) and `backup --into DIR
 --keep-daily 7 --keep-weekly 4` (a dated backup in DIR, older ones pruned), see
-distretto/backups.py.
+distretto/backups/.
 """
 
 from django.core.management.base import BaseCommand, CommandError

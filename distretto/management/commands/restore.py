@@ -1,7 +1,7 @@
 """`python manage.py restore SRC`: a backup made by `backup`, into an empty site.
 
 It verifies the backup first; it refuses a database or storage that holds data unless
---force. See distretto/backups.py.
+--force. See distretto/backups/.
 """
 
 from django.core.management.base import BaseCommand, CommandError
