@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from meetings.models import CalendarSubscription
+from meetings.views import NEW_FEED_SESSION_KEY, may_subscribe
 from partners.access import private
 from partners.models import Affiliation, Organization
 from partners.rules import is_referent
@@ -49,6 +51,9 @@ def profile(request):
         if verified_domains
         else [],
         "email_addresses": email_addresses,
+        "may_subscribe": may_subscribe(request.user),
+        "calendar_subscription": CalendarSubscription.objects.filter(user=request.user).first(),
+        "new_calendar_url": request.session.pop(NEW_FEED_SESSION_KEY, ""),
         "recent_service_requests": ServiceRequest.objects.filter(requester=request.user)
         .select_related("service")
         .order_by("-created_at")[:5],

@@ -1,5 +1,6 @@
-from datetime import UTC
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,18 +11,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from icalendar import Calendar, Event
 
 from common.forms import page_number
 from common.private_files import serve_private_file
-from partners.access import forbidden, require_login
+from partners.access import forbidden, private, require_login
 from partners.models import Organization
+from partners.rules import is_coordinator, is_referent
 from services.models import WelfareService
 
-from . import actions
+from . import actions, ical
 from .access import require_meeting_access
 from .forms import AttendanceAnswerForm
-from .models import Action, AgendaItem, Attendance, Meeting, WorkProgramme
+from .models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    CalendarSubscription,
+    Meeting,
+    WorkProgramme,
+)
 
 FIRST_YEAR, LAST_YEAR = 2014, 2100
 
@@ -233,45 +241,89 @@ def meeting_rsvp(request, pk):
     return redirect("meetings:meeting-detail", pk=meeting.pk)
 
 
-def _utc(value):
-    return value.astimezone(UTC)
+def _calendar_response(content: bytes):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="incontri-distretto.ics"'
+    return response
+
+
+def _feed_meetings(user):
+    return (
+        Meeting.objects.visible_to(user)
+        .select_related("group")
+        .defer("minutes")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk"))
+        )
+        .order_by("starts_at", "pk")
+    )
 
 
 @require_safe
 @require_login
 def meeting_calendar(request):
-    """The meetings the user can see, as an iCalendar feed for their calendar app."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Distretto Family Audit di Trento//Incontri//IT")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("District working-group meetings"))
-    meetings = (
-        Meeting.objects.visible_to(request.user)
-        .select_related("group")
-        .defer("minutes")
-        .order_by("starts_at", "pk")
-    )
-    stamp = _utc(timezone.now())
-    for meeting in meetings:
-        event = Event()
-        event.add("uid", f"meeting-{meeting.pk}@distretto")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", _utc(meeting.starts_at))
-        event.add("dtend", _utc(meeting.ends_at))
-        event.add("summary", f"{meeting.group.name}: {meeting.title}")
-        location = meeting.place or meeting.online_url
-        if location:
-            event.add("location", location)
-        event.add(
-            "url", request.build_absolute_uri(reverse("meetings:meeting-detail", args=[meeting.pk]))
+    """The meetings the user can see, as an iCalendar file (signed in: a one-off download)."""
+    return private(
+        _calendar_response(
+            ical.feed_ics(_feed_meetings(request.user), name=_("District working-group meetings"))
         )
-        if meeting.status == Meeting.Status.CANCELLED:
-            event.add("status", "CANCELLED")
-        else:
-            event.add("status", "CONFIRMED")
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="incontri-distretto.ics"'
-    return response
+    )
+
+
+#: How often a feed's "last used" date is written: calendars poll every few minutes.
+FEED_USE_RESOLUTION = timedelta(hours=1)
+
+
+@require_safe
+def meeting_calendar_feed(request, token):
+    """A person's subscription feed: the secret in the address is the only credential, so
+    that calendar applications can fetch it. Only the meetings that person may see."""
+    subscription = CalendarSubscription.objects.with_token(token).select_related("user").first()
+    if subscription is None or not subscription.user.is_active:
+        raise Http404("No such calendar.")
+    now = timezone.now()
+    if subscription.last_used_at is None or subscription.last_used_at < now - FEED_USE_RESOLUTION:
+        CalendarSubscription.objects.filter(pk=subscription.pk).update(last_used_at=now)
+    content = ical.feed_ics(
+        _feed_meetings(subscription.user), name=_("District working-group meetings")
+    )
+    return private(_calendar_response(content))
+
+
+NEW_FEED_SESSION_KEY = "meetings:new-calendar-url"
+
+
+def calendar_feed_url(raw_token: str) -> str:
+    return settings.SITE_URL + reverse("meetings:meeting-calendar-feed", args=[raw_token])
+
+
+def may_subscribe(user) -> bool:
+    """Who has meetings to subscribe to: the coordinator and current referents."""
+    return is_coordinator(user) or is_referent(user)
+
+
+@require_POST
+@require_login
+def calendar_subscription_renew(request):
+    """Make (or replace) the person's calendar address; shown once on the profile page."""
+    if not may_subscribe(request.user):
+        return forbidden(request)
+    raw_token = actions.calendar_subscription_renew(user=request.user, actor=request.user)
+    request.session[NEW_FEED_SESSION_KEY] = calendar_feed_url(raw_token)
+    messages.success(
+        request,
+        _(
+            "Your calendar address is ready: copy it into your calendar application. "
+            "Any previous address no longer works."
+        ),
+    )
+    return redirect(reverse("account:profile") + "#calendar-subscription")
+
+
+@require_POST
+@require_login
+def calendar_subscription_revoke(request):
+    if actions.calendar_subscription_revoke(user=request.user, actor=request.user):
+        messages.success(request, _("Your calendar address no longer works."))
+    request.session.pop(NEW_FEED_SESSION_KEY, None)
+    return redirect(reverse("account:profile") + "#calendar-subscription")
