@@ -596,3 +596,24 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.what
+
+
+def meetings_discussing(actions) -> dict[int, list[Meeting]]:
+    """{action id: the meetings (not cancelled) whose agenda, decisions or action items
+    concern it, earliest first}: the programme page's and the report's "discussed at"."""
+    action_ids = [action.pk for action in actions]
+    links = set()
+    for model in (AgendaItem, Decision, ActionItem):
+        links |= set(
+            model.objects.filter(action_id__in=action_ids).values_list("action_id", "meeting_id")
+        )
+    meetings = Meeting.objects.exclude(status=Meeting.Status.CANCELLED).in_bulk(
+        {meeting_id for _action, meeting_id in links}
+    )
+    found = {action_id: [] for action_id in action_ids}
+    for action_id, meeting_id in links:
+        if meeting_id in meetings:
+            found[action_id].append(meetings[meeting_id])
+    for action_meetings in found.values():
+        action_meetings.sort(key=lambda meeting: (meeting.starts_at, meeting.pk))
+    return found
