@@ -602,13 +602,22 @@ def meetings_discussing(actions) -> dict[int, list[Meeting]]:
     """{action id: the meetings (not cancelled) whose agenda, decisions or action items
     concern it, earliest first}: the programme page's and the report's "discussed at"."""
     action_ids = [action.pk for action in actions]
-    links = set()
-    for model in (AgendaItem, Decision, ActionItem):
-        links |= set(
-            model.objects.filter(action_id__in=action_ids).values_list("action_id", "meeting_id")
-        )
-    meetings = Meeting.objects.exclude(status=Meeting.Status.CANCELLED).in_bulk(
-        {meeting_id for _action, meeting_id in links}
+    if not action_ids:
+        return {}
+    links = [
+        model.objects.filter(action_id__in=action_ids)
+        .order_by()
+        .values_list("action_id", "meeting_id")
+        for model in (AgendaItem, Decision, ActionItem)
+    ]
+    links = set(links[0].union(links[1], links[2]).order_by())
+    meeting_ids = {meeting_id for _action, meeting_id in links}
+    meetings = (
+        Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+        .only("pk", "title", "starts_at", "status")
+        .in_bulk(meeting_ids)
+        if meeting_ids
+        else {}
     )
     found = {action_id: [] for action_id in action_ids}
     for action_id, meeting_id in links:

@@ -74,10 +74,15 @@ def _render_programme(request, year, years, *, year_in_url):
             )
         )
         discussed = meetings_discussing(actions)
-        visible = set(
-            Meeting.objects.visible_to(request.user)
-            .filter(pk__in={m.pk for found in discussed.values() for m in found})
-            .values_list("pk", flat=True)
+        discussed_ids = {meeting.pk for found in discussed.values() for meeting in found}
+        visible = (
+            set(
+                Meeting.objects.visible_to(request.user)
+                .filter(pk__in=discussed_ids)
+                .values_list("pk", flat=True)
+            )
+            if discussed_ids
+            else set()
         )
         for action in actions:
             action.discussed_at = [
