@@ -154,9 +154,7 @@ def test_attendance_of_a_meeting_ahead_is_refused(coordinator, ahead, org_a):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        actions.attendance_record(
-            meeting=ahead, statuses={org_a.pk: "attended"}, actor=coordinator
-        )
+        actions.attendance_record(meeting=ahead, statuses={org_a.pk: "attended"}, actor=coordinator)
 
 
 def test_publishing_the_minutes_tells_the_referents_once(
