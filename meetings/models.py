@@ -22,6 +22,17 @@ from partners.rules import is_coordinator, referent_organizations
 from services.models import WelfareService
 
 
+class WorkingGroupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The groups whose meetings the person sees as a member: the coordinator all of
+        them, a referent those their organisations belong to (as Meeting.visible_to)."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_coordinator(user):
+            return self.all()
+        return self.filter(members__in=referent_organizations(user)).distinct()
+
+
 class WorkingGroup(models.Model):
     """The district working group of referents, and its sub-groups per action."""
 
@@ -47,6 +58,8 @@ class WorkingGroup(models.Model):
     members = models.ManyToManyField(
         Organization, related_name="working_groups", blank=True, verbose_name=_("members")
     )
+
+    objects = WorkingGroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("working group")

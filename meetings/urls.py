@@ -64,6 +64,7 @@ urlpatterns = [
     ),
     path("incontri/presenze/<int:year>/", views.attendance_report, name="attendance-report"),
     # The owners' progress on the programme.
+    path("incontri/gruppi/", views.group_list, name="group-list"),
     path("incontri/azioni/", views.action_list, name="action-list"),
     path("incontri/azioni/<int:pk>/", views.action_progress, name="action-progress"),
 ]

@@ -42,6 +42,7 @@ from .models import (
     Decision,
     Meeting,
     ProgressNote,
+    WorkingGroup,
     WorkProgramme,
     meetings_discussing,
 )
@@ -748,4 +749,36 @@ def action_progress(request, pk):
             "meetings/action_progress.html",
             {"layout": _layout(request), "action": action, "form": form, "notes": notes},
         )
+    )
+
+
+@require_safe
+@require_meeting_access
+def group_list(request):
+    """The working group and its sub-groups (one per action): members, actions, meetings."""
+    now = timezone.now()
+    groups = list(
+        WorkingGroup.objects.visible_to(request.user)
+        .select_related("parent", "coordinator")
+        .prefetch_related(
+            Prefetch("members", queryset=Organization.objects.order_by("name")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("programme").order_by(
+                    "-programme__year", "title"
+                ),
+            ),
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.visible_to(request.user)
+                .upcoming(now)
+                .defer("minutes")
+                .order_by("starts_at"),
+                to_attr="upcoming_meetings",
+            ),
+        )
+        .order_by(F("parent").asc(nulls_first=True), "name")
+    )
+    return private(
+        render(request, "meetings/group_list.html", {"layout": _layout(request), "groups": groups})
     )

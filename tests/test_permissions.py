@@ -341,6 +341,7 @@ ROWS = [
     Row("meetings:attendance-report", COORDINATOR_PAGE, {"year": 2026}),
     # The programme's actions, for their owners (A leads this one) and the coordinator.
     Row("meetings:action-list", MEETINGS),
+    Row("meetings:group-list", MEETINGS),
     Row(
         "meetings:action-progress",
         expect(403, anonymous=LOGIN, referent_a=200, referent_b=404, coordinator=200),

@@ -303,3 +303,30 @@ def test_status_counts_cover_every_status(org_a):
     factories.make_action(programme, org_a)
     counts = programme.actions.status_counts()
     assert counts == {"planned": 1, "in_progress": 0, "completed": 1, "cancelled": 0}
+
+
+# --- Sub-groups ---------------------------------------------------------------------------------
+
+
+def test_sub_groups_show_their_members_actions_and_meetings_to_their_members(
+    client, referent_a, referent_b, coordinator, group, org_a, django_assert_max_num_queries
+):
+    subgroup = factories.make_group(name="Sotto-gruppo 0-14", slug="sotto-0-14", parent=group)
+    subgroup.members.add(org_a)
+    factories.make_action(
+        factories.make_programme(), org_a, title="Centri estivi", subgroup=subgroup
+    )
+    factories.make_meeting(subgroup, title="Avvio del sotto-gruppo")
+    client.force_login(referent_a)
+    with django_assert_max_num_queries(15):
+        page = client.get("/incontri/gruppi/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Sotto-gruppo 0-14" in content and "Centri estivi" in content
+    assert "Avvio del sotto-gruppo" in content
+    client.force_login(referent_b)
+    content = client.get("/incontri/gruppi/").content.decode()
+    assert "Gruppo di lavoro del Distretto" in content
+    assert "Sotto-gruppo 0-14" not in content and "Avvio del sotto-gruppo" not in content
+    client.force_login(coordinator)
+    assert "Sotto-gruppo 0-14" in client.get("/incontri/gruppi/").content.decode()
