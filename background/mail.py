@@ -9,6 +9,7 @@ up, the mail is marked failed, logged, and counted on the coordinator's dashboar
 
 import logging
 from datetime import timedelta
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -34,11 +35,17 @@ def queue_mail(message: EmailMessage, *, after_commit: bool = True) -> list[Outg
     With ``after_commit`` the delivery is enqueued when the current transaction commits (at
     once outside one). allauth's mail passes False: allauth sends outside our transactions.
     """
-    if message.cc or message.bcc or message.attachments:
-        raise ValueError("The outbox sends plain mail to its 'to' addresses only.")
+    if message.cc or message.bcc:
+        raise ValueError("The outbox sends mail to its 'to' addresses only.")
     alternatives = [
         [alternative[0], alternative[1]] for alternative in getattr(message, "alternatives", [])
     ]
+    # Small text attachments (a meeting's .ics) travel in the same JSON list, as objects.
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        if not isinstance(content, str) or not mimetype.startswith("text/"):
+            raise ValueError("The outbox carries text attachments only.")
+        alternatives.append({"filename": filename, "content": content, "mimetype": mimetype})
     mails = [
         OutgoingMail.objects.create(
             to=address,
@@ -73,9 +80,34 @@ def _message(mail: OutgoingMail) -> EmailMessage:
         headers=mail.headers or None,
     )
     message.content_subtype = mail.content_subtype
-    for content, mimetype in mail.alternatives:
-        message.attach_alternative(content, mimetype)
+    for entry in mail.alternatives:
+        if isinstance(entry, dict):
+            message.attach(_text_attachment(**entry))
+        else:
+            content, mimetype = entry
+            message.attach_alternative(content, mimetype)
     return message
+
+
+def _text_attachment(*, filename: str, content: str, mimetype: str) -> MIMEPart:
+    """A text attachment keeping the parameters of its type (``text/calendar; method=...``),
+    which Django's own ``attach()`` would drop."""
+    kind, *parameters = (part.strip() for part in mimetype.split(";"))
+    params = {}
+    for parameter in parameters:
+        name, _sep, value = parameter.partition("=")
+        if name.lower() != "charset":
+            params[name] = value.strip('"')
+    part = MIMEPart()
+    part.set_content(
+        content,
+        subtype=kind.split("/", 1)[1],
+        charset="utf-8",
+        disposition="attachment",
+        filename=filename,
+        params=params,
+    )
+    return part
 
 
 def _claim(mail_id: int) -> OutgoingMail | None:
