@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("distretto/", views.about, name="about"),
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("aderisci/", include("partners.join_urls")),
     path("admin/", admin.site.urls),
     path("account/", include("distretto.account_urls")),
     path("account/", include("allauth.urls")),

@@ -6,6 +6,8 @@ a change makes no sense (e.g. suspending an organisation that is not active). Ca
 them from here: ``from partners import actions``.
 """
 
+from partners.actions.applications import *  # noqa: F403
+from partners.actions.applications import __all__ as _applications
 from partners.actions.organizations import *  # noqa: F403
 from partners.actions.organizations import __all__ as _organizations
 from partners.actions.people import *  # noqa: F403
@@ -16,4 +18,11 @@ from partners.actions.personal_data import __all__ as _personal_data
 from partners.actions.records import *  # noqa: F403
 from partners.actions.records import __all__ as _records
 
-__all__ = [*_organizations, *_people, *_personal_data, *_records, "INVITATION_VALID_DAYS"]
+__all__ = [
+    *_applications,
+    *_organizations,
+    *_people,
+    *_personal_data,
+    *_records,
+    "INVITATION_VALID_DAYS",
+]
