@@ -122,7 +122,7 @@ class MembershipApplicationForm(ModelRulesFormMixin, BootstrapItaliaFormMixin, f
         cleaned = super().clean()
         phase = cleaned.get("certification_phase")
         certified = bool(phase) and phase != Certification.Phase.PROCESS
-        if certified and not cleaned.get("certificate"):
+        if certified and not cleaned.get("certificate") and "certificate" not in self.errors:
             self.add_error("certificate", _("Attach the Family Audit certificate as a PDF."))
         if certified and not cleaned.get("certification_reference"):
             self.add_error(

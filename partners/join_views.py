@@ -65,7 +65,8 @@ def application_confirm(request, key):
             "the latest message you received."
         )
         return private(render(request, "partners/application_problem.html", {"problem": problem}))
-    if request.method == "POST":
+    # The button's value, not any POST: a stray request with other fields confirms nothing.
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
             token = actions.membership_application_confirm(application=application)
         except ValidationError as error:

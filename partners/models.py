@@ -366,6 +366,44 @@ class Certification(models.Model):
             raise ValidationError(errors)
 
 
+class CertificationReminder(models.Model):
+    """An expiry reminder sent to an organisation's referents: never the same one twice.
+
+    One row per certification, stage and expiry date: a certificate renewed with a new
+    expiry date gets its own reminders.
+    """
+
+    class Stage(models.IntegerChoices):
+        DAYS_90 = 90, _("90 days before expiry")
+        DAYS_30 = 30, _("30 days before expiry")
+        EXPIRY_DAY = 0, _("On the expiry day")
+
+    certification = models.ForeignKey(
+        Certification,
+        on_delete=models.CASCADE,
+        related_name="expiry_reminders",
+        verbose_name=_("Family Audit certification"),
+    )
+    stage = models.PositiveSmallIntegerField(_("reminder"), choices=Stage.choices)
+    expires_on = models.DateField(_("expiry date"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("people told"), default=0)
+
+    class Meta:
+        verbose_name = _("certification expiry reminder")
+        verbose_name_plural = _("certification expiry reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "stage", "expires_on"],
+                name="certification_reminder_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certification} — {self.get_stage_display()}"
+
+
 class AffiliationQuerySet(models.QuerySet):
     def current(self):
         return self.filter(status=Affiliation.Status.ACTIVE)

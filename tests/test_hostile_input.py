@@ -465,6 +465,9 @@ def test_no_hostile_value_anywhere_gives_a_server_error_or_saves_anything(world,
         reverse("admin:partners_organization_add"),
         reverse("admin:services_welfareservice_changelist"),
         reverse("meetings:meeting-rsvp", args=[world.subgroup_meeting.pk]),
+        reverse("join:application-create"),
+        reverse("join:application-confirm", args=[world.join.key]),
+        reverse("join:application-status", args=[world.join.token]),
     }
     assert expected_posts <= sweep.posted, expected_posts - sweep.posted
     report = "\n".join(sweep.failures)

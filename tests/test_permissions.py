@@ -209,6 +209,18 @@ ROWS = [
     Row("meetings:programme", PUBLIC),
     Row("meetings:programme-year", PUBLIC, {"year": "programme.year"}, "published"),
     Row("meetings:programme-year", NOT_FOUND, {"year": 2015}, "missing"),
+    # --- Joining the district (/aderisci/): public, the links are the secrets ---------------
+    Row("join:application-create", PUBLIC),
+    Row("join:application-confirm", PUBLIC, {"key": "join.key"}, "open"),
+    Row("join:application-confirm", NOT_FOUND, {"key": "not-a-key"}, "unknown"),
+    Row("join:application-status", PUBLIC, {"token": "join.token"}, "open"),
+    Row("join:application-status", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
+    # The applicant's certificate: for the coordinator only; nobody else learns it exists.
+    Row(
+        "join:application-certificate",
+        expect(404, anonymous=LOGIN, coordinator=200),
+        {"pk": "join.pk"},
+    ),
     # --- Working-group meetings: for referents (of the groups' members) and the coordinator --
     Row("meetings:meeting-list", MEETINGS),
     Row("meetings:meeting-calendar", SIGNED_IN),
@@ -639,6 +651,38 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         group_meeting=factories.make_meeting(main_group, minutes_file=minutes),
         subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
         key_a=stored_key(referent_a),
+        join=_applications(),
+    )
+
+
+def _applications():
+    """An application waiting for its e-mail confirmation, and one waiting for an answer."""
+    from partners.actions import membership_application_confirmation_key
+    from partners.models import MembershipApplication, hash_invitation_token
+
+    fields = {"kind": "cooperative", "contact_name": "Giulia Rossi"}
+    unconfirmed = MembershipApplication.objects.create(
+        organization_name="Cooperativa Nuova",
+        contact_email="giulia@nuova.example",
+        status=MembershipApplication.Status.UNCONFIRMED,
+        **fields,
+    )
+    waiting = MembershipApplication.objects.create(
+        organization_name="Cooperativa In Attesa",
+        contact_email="giulia@attesa.example",
+        status=MembershipApplication.Status.INFO_REQUESTED,
+        email_confirmed_at=timezone.now(),
+        status_token_hash=hash_invitation_token("token-della-domanda"),
+        certificate=SimpleUploadedFile(
+            "certificato.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+        **fields,
+    )
+    waiting.messages.create(author="coordinator", text="Quanti dipendenti avete?")
+    return SimpleNamespace(
+        key=membership_application_confirmation_key(unconfirmed),
+        token="token-della-domanda",
+        pk=waiting.pk,
     )
 
 

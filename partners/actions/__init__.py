@@ -8,6 +8,8 @@ them from here: ``from partners import actions``.
 
 from partners.actions.applications import *  # noqa: F403
 from partners.actions.applications import __all__ as _applications
+from partners.actions.certifications import *  # noqa: F403
+from partners.actions.certifications import __all__ as _certifications
 from partners.actions.organizations import *  # noqa: F403
 from partners.actions.organizations import __all__ as _organizations
 from partners.actions.people import *  # noqa: F403
@@ -20,6 +22,7 @@ from partners.actions.records import __all__ as _records
 
 __all__ = [
     *_applications,
+    *_certifications,
     *_organizations,
     *_people,
     *_personal_data,
