@@ -404,6 +404,12 @@ class CertificationReminder(models.Model):
         return f"{self.certification} — {self.get_stage_display()}"
 
 
+# Once a year an employee's affiliation is confirmed again; unconfirmed, it lapses after
+# the grace period.
+RECONFIRM_AFTER = datetime.timedelta(days=365)
+RECONFIRM_GRACE = datetime.timedelta(days=30)
+
+
 class AffiliationQuerySet(models.QuerySet):
     def current(self):
         return self.filter(status=Affiliation.Status.ACTIVE)
@@ -418,6 +424,37 @@ class AffiliationQuerySet(models.QuerySet):
         """Pending or active: a person has at most one open affiliation per organisation."""
         return self.filter(status__in=[Affiliation.Status.PENDING, Affiliation.Status.ACTIVE])
 
+    def needing_reconfirmation(self, now=None):
+        """Employees' affiliations confirmed more than RECONFIRM_AFTER ago and not yet asked
+        again: each year the person (work address) or a referent (approved people) confirms
+        that they still work there. Referents are the organisation's own contacts, kept up
+        to date by the coordinator and by each other, and are not asked."""
+        now = now or timezone.now()
+        return (
+            self.current()
+            .filter(
+                role=Affiliation.Role.EMPLOYEE,
+                organization__membership_status=Organization.MembershipStatus.ACTIVE,
+                reconfirm_requested_at__isnull=True,
+            )
+            .alias(last_confirmed=Coalesce("confirmed_at", "verified_at"))
+            .filter(last_confirmed__lte=now - RECONFIRM_AFTER)
+        )
+
+    def awaiting_reconfirmation(self):
+        """Asked to confirm again, not yet confirmed."""
+        return self.current().filter(reconfirm_requested_at__isnull=False)
+
+    def past_grace(self, now=None):
+        """Asked more than RECONFIRM_GRACE ago and still not confirmed: they lapse."""
+        now = now or timezone.now()
+        return self.awaiting_reconfirmation().filter(
+            reconfirm_requested_at__lte=now - RECONFIRM_GRACE
+        )
+
+    def lapsed(self):
+        return self.filter(status=Affiliation.Status.LAPSED)
+
 
 class Affiliation(models.Model):
     """A person belonging to an organisation, as employee or referent."""
@@ -431,6 +468,7 @@ class Affiliation(models.Model):
         ACTIVE = "active", _("Active")
         REJECTED = "rejected", _("Rejected")
         ENDED = "ended", _("Ended")
+        LAPSED = "lapsed", _("Lapsed (not confirmed again)")
 
     class VerifiedVia(models.TextChoices):
         EMAIL_DOMAIN = "email_domain", _("Verified work email")
@@ -469,6 +507,12 @@ class Affiliation(models.Model):
     request_message = BoundedTextField(_("request message"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # The yearly confirmation that the person still works there (see needing_reconfirmation).
+    confirmed_at = models.DateTimeField(_("last confirmed at"), null=True, blank=True)
+    reconfirm_requested_at = models.DateTimeField(_("confirmation asked at"), null=True, blank=True)
+    reconfirm_token_hash = models.CharField(
+        _("confirmation link hash"), max_length=64, blank=True, db_index=True, editable=False
+    )
 
     objects = AffiliationQuerySet.as_manager()
 

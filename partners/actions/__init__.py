@@ -17,6 +17,8 @@ from partners.actions.people import INVITATION_VALID_DAYS
 from partners.actions.people import __all__ as _people
 from partners.actions.personal_data import *  # noqa: F403
 from partners.actions.personal_data import __all__ as _personal_data
+from partners.actions.reconfirmation import *  # noqa: F403
+from partners.actions.reconfirmation import __all__ as _reconfirmation
 from partners.actions.records import *  # noqa: F403
 from partners.actions.records import __all__ as _records
 
@@ -26,6 +28,7 @@ __all__ = [
     *_organizations,
     *_people,
     *_personal_data,
+    *_reconfirmation,
     *_records,
     "INVITATION_VALID_DAYS",
 ]
