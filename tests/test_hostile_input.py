@@ -468,6 +468,7 @@ def test_no_hostile_value_anywhere_gives_a_server_error_or_saves_anything(world,
         reverse("join:application-create"),
         reverse("join:application-confirm", args=[world.join.key]),
         reverse("join:application-status", args=[world.join.token]),
+        reverse("account:affiliation-reconfirm", args=[world.reconfirm.token]),
     }
     assert expected_posts <= sweep.posted, expected_posts - sweep.posted
     report = "\n".join(sweep.failures)

@@ -313,6 +313,9 @@ ROWS = [
         post=refused(expect(404, anonymous=LOGIN), "employee_a"),
         allowed=("employee_a", 302),
     ),
+    # The yearly confirmation mailed to a work address: the link is the proof, no sign-in.
+    Row("account:affiliation-reconfirm", PUBLIC, {"token": "reconfirm.token"}, "open"),
+    Row("account:affiliation-reconfirm", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
     Row("account:data-export", POST_ONLY, post=ANONYMOUS_ONLY),
     Row(
         "account:account-delete",
@@ -492,6 +495,14 @@ ROWS = [
         post=refused(AREA_POST_OF_A, "referent_a"),
         allowed=("referent_a", 302),
     ),
+    # A's referents confirm, once a year, the people they approved.
+    Row(
+        "area:member-reapprove",
+        POST_ONLY,
+        {"pk": "reconfirm.reapprove_a"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
     Row(
         "area:affiliation-approve",
         POST_ONLY,
@@ -652,7 +663,30 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
         key_a=stored_key(referent_a),
         join=_applications(),
+        reconfirm=_reconfirmations(org_a),
     )
+
+
+def _reconfirmations(org_a):
+    """Two of A's employees asked this year's confirmation: by their work address, and by
+    a referent (approved by hand)."""
+    from partners.models import hash_invitation_token
+
+    asked = {"reconfirm_requested_at": timezone.now()}
+    factories.affiliate(
+        factories.make_user("paola@alfa.example"),
+        org_a,
+        verified_via=Affiliation.VerifiedVia.EMAIL_DOMAIN,
+        reconfirm_token_hash=hash_invitation_token("token-di-conferma"),
+        **asked,
+    )
+    approved = factories.affiliate(
+        factories.make_user("luca@example.net"),
+        org_a,
+        verified_via=Affiliation.VerifiedVia.REFERENT_APPROVAL,
+        **asked,
+    )
+    return SimpleNamespace(token="token-di-conferma", reapprove_a=approved.pk)
 
 
 def _applications():
