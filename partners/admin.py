@@ -90,13 +90,23 @@ class AffiliationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin
     search_fields = ("user__email", "user__username", "user__last_name", "organization__name")
     autocomplete_fields = ("user", "organization", "verified_by")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "confirmed_at", "reconfirm_requested_at")
     actions = ("promote", "demote")
     fieldsets = (
         (None, {"fields": ("user", "organization", "role", "status", "request_message")}),
         (
             _("Verification"),
-            {"fields": ("verified_via", "verified_at", "verified_by", "created_at", "ended_at")},
+            {
+                "fields": (
+                    "verified_via",
+                    "verified_at",
+                    "verified_by",
+                    "created_at",
+                    "ended_at",
+                    "confirmed_at",
+                    "reconfirm_requested_at",
+                )
+            },
         ),
     )
 
