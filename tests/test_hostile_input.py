@@ -469,6 +469,10 @@ def test_no_hostile_value_anywhere_gives_a_server_error_or_saves_anything(world,
         reverse("meetings:meeting-minutes-edit", args=[world.past_meeting.pk]),
         reverse("meetings:action-progress", args=[world.action_a.pk]),
         reverse("account:calendar-renew"),
+        reverse("join:application-create"),
+        reverse("join:application-confirm", args=[world.join.key]),
+        reverse("join:application-status", args=[world.join.token]),
+        reverse("account:affiliation-reconfirm", args=[world.reconfirm.token]),
     }
     assert expected_posts <= sweep.posted, expected_posts - sweep.posted
     report = "\n".join(sweep.failures)

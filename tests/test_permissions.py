@@ -251,6 +251,18 @@ ROWS = [
     Row("meetings:programme", PUBLIC),
     Row("meetings:programme-year", PUBLIC, {"year": "programme.year"}, "published"),
     Row("meetings:programme-year", NOT_FOUND, {"year": 2015}, "missing"),
+    # --- Joining the district (/aderisci/): public, the links are the secrets ---------------
+    Row("join:application-create", PUBLIC),
+    Row("join:application-confirm", PUBLIC, {"key": "join.key"}, "open"),
+    Row("join:application-confirm", NOT_FOUND, {"key": "not-a-key"}, "unknown"),
+    Row("join:application-status", PUBLIC, {"token": "join.token"}, "open"),
+    Row("join:application-status", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
+    # The applicant's certificate: for the coordinator only; nobody else learns it exists.
+    Row(
+        "join:application-certificate",
+        expect(404, anonymous=LOGIN, coordinator=200),
+        {"pk": "join.pk"},
+    ),
     # --- Working-group meetings: for referents (of the groups' members) and the coordinator --
     Row("meetings:meeting-list", MEETINGS),
     Row("meetings:meeting-calendar", SIGNED_IN),
@@ -478,6 +490,9 @@ ROWS = [
         post=refused(expect(404, anonymous=LOGIN), "employee_a"),
         allowed=("employee_a", 302),
     ),
+    # The yearly confirmation mailed to a work address: the link is the proof, no sign-in.
+    Row("account:affiliation-reconfirm", PUBLIC, {"token": "reconfirm.token"}, "open"),
+    Row("account:affiliation-reconfirm", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
     Row("account:data-export", POST_ONLY, post=ANONYMOUS_ONLY),
     # A calendar address for those who have meetings: referents and the coordinator.
     Row(
@@ -671,6 +686,14 @@ ROWS = [
         post=refused(AREA_POST_OF_A, "referent_a"),
         allowed=("referent_a", 302),
     ),
+    # A's referents confirm, once a year, the people they approved.
+    Row(
+        "area:member-reapprove",
+        POST_ONLY,
+        {"pk": "reconfirm.reapprove_a"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
     Row(
         "area:affiliation-approve",
         POST_ONLY,
@@ -849,6 +872,61 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         group_meeting=factories.make_meeting(main_group, minutes_file=minutes),
         subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
         key_a=stored_key(referent_a),
+        join=_applications(),
+        reconfirm=_reconfirmations(org_a),
+    )
+
+
+def _reconfirmations(org_a):
+    """Two of A's employees asked this year's confirmation: by their work address, and by
+    a referent (approved by hand)."""
+    from partners.models import hash_invitation_token
+
+    asked = {"reconfirm_requested_at": timezone.now()}
+    factories.affiliate(
+        factories.make_user("paola@alfa.example"),
+        org_a,
+        verified_via=Affiliation.VerifiedVia.EMAIL_DOMAIN,
+        reconfirm_token_hash=hash_invitation_token("token-di-conferma"),
+        **asked,
+    )
+    approved = factories.affiliate(
+        factories.make_user("luca@example.net"),
+        org_a,
+        verified_via=Affiliation.VerifiedVia.REFERENT_APPROVAL,
+        **asked,
+    )
+    return SimpleNamespace(token="token-di-conferma", reapprove_a=approved.pk)
+
+
+def _applications():
+    """An application waiting for its e-mail confirmation, and one waiting for an answer."""
+    from partners.actions import membership_application_confirmation_key
+    from partners.models import MembershipApplication, hash_invitation_token
+
+    fields = {"kind": "cooperative", "contact_name": "Giulia Rossi"}
+    unconfirmed = MembershipApplication.objects.create(
+        organization_name="Cooperativa Nuova",
+        contact_email="giulia@nuova.example",
+        status=MembershipApplication.Status.UNCONFIRMED,
+        **fields,
+    )
+    waiting = MembershipApplication.objects.create(
+        organization_name="Cooperativa In Attesa",
+        contact_email="giulia@attesa.example",
+        status=MembershipApplication.Status.INFO_REQUESTED,
+        email_confirmed_at=timezone.now(),
+        status_token_hash=hash_invitation_token("token-della-domanda"),
+        certificate=SimpleUploadedFile(
+            "certificato.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+        **fields,
+    )
+    waiting.messages.create(author="coordinator", text="Quanti dipendenti avete?")
+    return SimpleNamespace(
+        key=membership_application_confirmation_key(unconfirmed),
+        token="token-della-domanda",
+        pk=waiting.pk,
     )
     world.org_b = org_b
     AgendaItem.objects.create(meeting=world.group_meeting, position=1, title="Apertura")
