@@ -875,6 +875,27 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         join=_applications(),
         reconfirm=_reconfirmations(org_a),
     )
+    world.org_b = org_b
+    AgendaItem.objects.create(meeting=world.group_meeting, position=1, title="Apertura")
+    world.agenda_item = AgendaItem.objects.create(
+        meeting=world.group_meeting, position=2, title="Programma"
+    )
+    world.agenda_document = AgendaDocument.objects.create(
+        item=world.agenda_item,
+        title="Bozza",
+        file=SimpleUploadedFile("bozza.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    world.past_meeting = factories.make_meeting(
+        main_group, starts_at=timezone.now() - timedelta(days=2)
+    )
+    world.decision = Decision.objects.create(meeting=world.past_meeting, text="Deciso.")
+    world.action_item = ActionItem.objects.create(meeting=world.past_meeting, what="Da fare")
+    world.action_item.owners.add(org_a)
+    world.action_a = factories.make_action(world.programme, org_a)
+    CalendarSubscription.objects.create(
+        user=referent_a, token_hash=hash_feed_token("feed-token-of-a")
+    )
+    return world
 
 
 def _reconfirmations(org_a):
@@ -928,27 +949,6 @@ def _applications():
         token="token-della-domanda",
         pk=waiting.pk,
     )
-    world.org_b = org_b
-    AgendaItem.objects.create(meeting=world.group_meeting, position=1, title="Apertura")
-    world.agenda_item = AgendaItem.objects.create(
-        meeting=world.group_meeting, position=2, title="Programma"
-    )
-    world.agenda_document = AgendaDocument.objects.create(
-        item=world.agenda_item,
-        title="Bozza",
-        file=SimpleUploadedFile("bozza.pdf", b"%PDF-1.4\n%%EOF\n"),
-    )
-    world.past_meeting = factories.make_meeting(
-        main_group, starts_at=timezone.now() - timedelta(days=2)
-    )
-    world.decision = Decision.objects.create(meeting=world.past_meeting, text="Deciso.")
-    world.action_item = ActionItem.objects.create(meeting=world.past_meeting, what="Da fare")
-    world.action_item.owners.add(org_a)
-    world.action_a = factories.make_action(world.programme, org_a)
-    CalendarSubscription.objects.create(
-        user=referent_a, token_hash=hash_feed_token("feed-token-of-a")
-    )
-    return world
 
 
 def url_for(row, world):
