@@ -4,7 +4,7 @@ PostgreSQL only (nothing at all on other databases):
 
 - ``search_document`` (from ``0002``) now also holds, with weight C, the area, the address, the
   pricing terms and the cost (as the words "gratuito", "agevolato", "a pagamento"), the
-  provider's name, the category and the audiences; the description moves to D, so a title
+  provider's name and short name, the category and the audiences; the description moves to D, so a title
   (A) ranks above a summary (B) above those fields above the description. The row trigger
   reads the provider, category and audiences with three indexed look-ups;
 - triggers on the tables those come from keep the document up to date when a service's
@@ -82,7 +82,8 @@ def _document(t, schema):
         "concat_ws(' ', NEW.area, NEW.address, NEW.cost_conditions, "
         "CASE NEW.cost WHEN 'free' THEN 'gratuito' WHEN 'discounted' THEN 'agevolato' "
         "WHEN 'paid' THEN 'a pagamento' END, "
-        f"(SELECT o.name FROM {t['organization']} o WHERE o.id = NEW.provider_id), "
+        f"(SELECT concat_ws(' ', o.name, o.short_name) FROM {t['organization']} o "
+        "WHERE o.id = NEW.provider_id), "
         f"(SELECT c.name FROM {t['category']} c WHERE c.id = NEW.category_id), "
         f"(SELECT string_agg(a.name, ' ') FROM {t['through']} wa "
         f"JOIN {t['audience']} a ON a.id = wa.audience_id WHERE wa.welfareservice_id = NEW.id))"
@@ -132,14 +133,16 @@ def forwards(apps, schema_editor):
             f"FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{TOUCH_FUNCTION}()"
         )
     renamed = {
-        TOUCH_BY_PROVIDER: (t["organization"], "provider_id = NEW.id"),
-        TOUCH_BY_CATEGORY: (t["category"], "category_id = NEW.id"),
+        TOUCH_BY_PROVIDER: (t["organization"], ("name", "short_name"), "provider_id = NEW.id"),
+        TOUCH_BY_CATEGORY: (t["category"], ("name",), "category_id = NEW.id"),
         TOUCH_BY_AUDIENCE: (
             t["audience"],
+            ("name",),
             f"id IN (SELECT welfareservice_id FROM {t['through']} WHERE audience_id = NEW.id)",
         ),
     }
-    for name, (table, where) in renamed.items():
+    for name, (table, columns, where) in renamed.items():
+        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
         run(
             f"CREATE OR REPLACE FUNCTION {schema}.{name}() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
@@ -147,8 +150,8 @@ def forwards(apps, schema_editor):
             "RETURN NULL; END $$"
         )
         run(
-            f"CREATE TRIGGER {name} AFTER UPDATE OF name ON {table} FOR EACH ROW "
-            f"WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION {schema}.{name}()"
+            f"CREATE TRIGGER {name} AFTER UPDATE OF {', '.join(columns)} ON {table} "
+            f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {schema}.{name}()"
         )
 
     # The words of the catalogue, for typing-mistake corrections.
@@ -161,7 +164,8 @@ def forwards(apps, schema_editor):
         "SELECT DISTINCT token FROM changed s, LATERAL unnest(tsvector_to_array(to_tsvector("
         f"'pg_catalog.simple'::regconfig, {schema}.distretto_unaccent(concat_ws(' ', "
         "s.title, s.summary, s.description, s.area, s.address, s.cost_conditions, "
-        f"(SELECT o.name FROM {t['organization']} o WHERE o.id = s.provider_id), "
+        f"(SELECT concat_ws(' ', o.name, o.short_name) FROM {t['organization']} o "
+        "WHERE o.id = s.provider_id), "
         f"(SELECT c.name FROM {t['category']} c WHERE c.id = s.category_id)))))) AS token "
         "WHERE length(token) BETWEEN 3 AND 30 AND token ~ '^[[:alpha:]]+$' "
         "ON CONFLICT DO NOTHING; RETURN NULL; END $$"
