@@ -12,8 +12,10 @@ words of four letters or more) and every synonym. The weighted document lives in
 ``search_document`` (title A; summary B; area, address, provider, category, audiences and
 cost C; description D), kept up to date by triggers and indexed with GIN (migrations
 ``services.0002`` and ``services.0006``, PostgreSQL only; the model does not declare the
-column). Ranking: the words as typed count double, so a title that says what was typed comes
-first, then the synonyms and prefixes; title above summary above the rest above description.
+column). Ranking (``ts_rank_cd``: unlike ``ts_rank`` it does not divide by the number of alternatives,
+which would sink words with many synonyms): the words as typed count double, so a title that
+says what was typed comes first, then the synonyms and prefixes; title above summary above
+the rest above description.
 Typing mistakes are corrected with ``pg_trgm`` against the words of the catalogue
 (``services_search_word``): "did you mean".
 
@@ -52,7 +54,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Col
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce
 
 from .thesaurus import Thesaurus, current_thesaurus, fold, term_key
 
@@ -63,6 +65,8 @@ WORDS_TABLE = "services_search_word"
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 RANK_FIELD = "search_rank"
+# The cost as words people type (the PostgreSQL document holds the same, migration 0006).
+COST_WORDS = {"free": "gratuito", "discounted": "agevolato", "paid": "a pagamento"}
 # Below this trigram similarity a word of the catalogue is not offered as a correction.
 MIN_SIMILARITY = 0.4
 # Words shorter than this are neither corrected nor matched as a prefix.
@@ -357,8 +361,8 @@ def _full_text_search(queryset: QuerySet, parsed: ParsedQuery, *, partial: bool)
                 output_field=FloatField(),
             )
             rank = rank + share * (
-                SearchRank(F("search_document"), every, normalization=Value(32))
-                + SearchRank(F("search_document"), typed, normalization=Value(32))
+                SearchRank(F("search_document"), every, normalization=32, cover_density=True)
+                + SearchRank(F("search_document"), typed, normalization=32, cover_density=True)
             )
     return queryset.filter(search_document=condition).annotate(**{RANK_FIELD: rank})
 
@@ -434,22 +438,33 @@ def _fold_contains(expression: str, term: str) -> Q | None:
     return reduce(operator.and_, [Q(**{f"{expression}__contains": key}) for key in keys])
 
 
+def _joined(*fields) -> Func:
+    """The fields joined by spaces, flat: Concat nests one level per field, which SQLite's
+    parser cannot take when the expression is repeated for every synonym."""
+    return Func(
+        *[Coalesce(field, Value("")) for field in fields],
+        function="",
+        template="(%(expressions)s)",
+        arg_joiner=" || ' ' || ",
+        output_field=TextField(),
+    )
+
+
 def _contains_search(queryset: QuerySet, parsed: ParsedQuery, *, partial: bool) -> QuerySet:
     from .models import Audience
 
     if not parsed.groups and not parsed.excluded:
         # Only punctuation: nothing to look for, as with PostgreSQL's empty text query.
         return queryset.annotate(**{RANK_FIELD: Value(0)}).none()
-    space = Value(" ")
     queryset = queryset.alias(
         _fold_title=Fold("title"),
         _fold_summary=Fold("summary"),
         _fold_rest=Fold(
-            Concat(
-                "description", space, "area", space, "address", space, "cost_conditions",
-                space, Coalesce("provider__name", Value("")), space,
-                Coalesce("category__name", Value("")),
-                output_field=TextField(),
+            _joined(
+                "description", "area", "address", "cost_conditions", "provider__name",
+                "provider__short_name", "category__name",
+                Case(*[When(cost=cost, then=Value(word)) for cost, word in COST_WORDS.items()],
+                     default=Value("")),
             )
         ),
     )  # fmt: skip

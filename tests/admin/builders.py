@@ -31,7 +31,14 @@ from partners.models import (
     MembershipApplication,
     Organization,
 )
-from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
+from services.models import (
+    Audience,
+    Category,
+    SavedService,
+    ServiceRequest,
+    SynonymGroup,
+    WelfareService,
+)
 from tests import factories
 
 User = get_user_model()
@@ -209,6 +216,14 @@ def _task_result():
     )
 
 
+_synonym_groups = itertools.count(1)
+
+
+def _synonym_group():
+    n = next(_synonym_groups)
+    return SynonymGroup.objects.create(name=f"Sinonimi {n}", terms=f"parola{n}\nvocabolo{n}")
+
+
 ONE = {
     OutgoingMail: _outgoing_mail,
     PeriodicJob: _periodic_job,
@@ -227,6 +242,7 @@ ONE = {
     WelfareService: _service,
     ServiceRequest: lambda: make_service_request(),
     SavedService: _saved_service,
+    SynonymGroup: _synonym_group,
     WorkingGroup: _group,
     Meeting: _meeting,
     AgendaItem: _agenda_item,
