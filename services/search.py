@@ -12,10 +12,10 @@ words of four letters or more) and every synonym. The weighted document lives in
 ``search_document`` (title A; summary B; area, address, provider, category, audiences and
 cost C; description D), kept up to date by triggers and indexed with GIN (migrations
 ``services.0002`` and ``services.0006``, PostgreSQL only; the model does not declare the
-column). Ranking (``ts_rank_cd``: unlike ``ts_rank`` it does not divide by the number of alternatives,
-which would sink words with many synonyms): the words as typed count double, so a title that
-says what was typed comes first, then the synonyms and prefixes; title above summary above
-the rest above description.
+column). Ranking uses ``ts_rank_cd`` (``ts_rank`` divides by the number of alternatives,
+which would sink words with many synonyms): the words as typed count double, so a title
+that says what was typed comes first, then the synonyms and prefixes; title above summary
+above the rest above description.
 Typing mistakes are corrected with ``pg_trgm`` against the words of the catalogue
 (``services_search_word``): "did you mean".
 
