@@ -23,7 +23,7 @@ def browser_context_args(browser_context_args):
 
 def box(page, selector):
     """Where an element is, in page coordinates (not the viewport's)."""
-    return page.locator(selector).evaluate(
+    return page.locator(selector).first.evaluate(
         """e => { const r = e.getBoundingClientRect();
                   return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY,
                           viewportTop: r.top}; }"""
