@@ -12,8 +12,9 @@ PostgreSQL only (nothing at all on other databases):
   organisation, a category or an audience is renamed;
 - ``pg_trgm`` and ``services_search_word``, the words (lower case, no accents) of every
   service, with a trigram GIN index: the search offers the closest one when a typed word is
-  in no service. Filled by a statement-level trigger on every insert and update of services
-  (words are never removed: a suggestion is only shown when it finds visible services);
+  in no service. Filled by statement-level triggers on the inserts and updates of services
+  (only the rows whose text changed; words are never removed: a suggestion is only shown when
+  it finds visible services);
 - every existing document and the word list are rebuilt.
 """
 
@@ -157,28 +158,52 @@ def forwards(apps, schema_editor):
     # The words of the catalogue, for typing-mistake corrections.
     run(f"CREATE TABLE {WORDS_TABLE} (word text PRIMARY KEY)")
     run(f"CREATE INDEX {WORDS_INDEX} ON {WORDS_TABLE} USING gin (word gin_trgm_ops)")
-    run(
-        f"CREATE OR REPLACE FUNCTION {schema}.{WORDS_FUNCTION}() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        f"INSERT INTO {schema}.{WORDS_TABLE} (word) "
-        "SELECT DISTINCT token FROM changed s, LATERAL unnest(tsvector_to_array(to_tsvector("
+    # On UPDATE only the rows whose words changed count: an UPDATE of status, of the
+    # featured flag or a "touch" after an audience changed adds nothing and costs nothing.
+    words_of = (
+        "SELECT DISTINCT token FROM {rows}, LATERAL unnest(tsvector_to_array(to_tsvector("
         f"'pg_catalog.simple'::regconfig, {schema}.distretto_unaccent(concat_ws(' ', "
         "s.title, s.summary, s.description, s.area, s.address, s.cost_conditions, "
         f"(SELECT concat_ws(' ', o.name, o.short_name) FROM {t['organization']} o "
         "WHERE o.id = s.provider_id), "
         f"(SELECT c.name FROM {t['category']} c WHERE c.id = s.category_id)))))) AS token "
-        "WHERE length(token) BETWEEN 3 AND 30 AND token ~ '^[[:alpha:]]+$' "
-        "ON CONFLICT DO NOTHING; RETURN NULL; END $$"
+        "WHERE length(token) BETWEEN 3 AND 30 AND token ~ '^[[:alpha:]]+$'"
     )
-    for event in ("INSERT", "UPDATE"):
-        run(
-            f"CREATE TRIGGER services_collect_words_{event.lower()} AFTER {event} "
-            f"ON {t['service']} REFERENCING NEW TABLE AS changed "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{WORDS_FUNCTION}()"
-        )
+    text_changed = " OR ".join(
+        f"s.{column} IS DISTINCT FROM prior.{column}"
+        for column in SOURCE_COLUMNS
+        if column != "cost"
+    )
+    run(
+        f"CREATE OR REPLACE FUNCTION {schema}.{WORDS_FUNCTION}() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF TG_OP = 'INSERT' THEN "
+        f"INSERT INTO {schema}.{WORDS_TABLE} (word) {words_of.format(rows='changed s')} "
+        "ON CONFLICT DO NOTHING; "
+        "ELSE "
+        "WITH moved AS MATERIALIZED (SELECT s.* FROM changed s "
+        f"JOIN previous prior ON prior.id = s.id WHERE {text_changed}) "
+        f"INSERT INTO {schema}.{WORDS_TABLE} (word) {words_of.format(rows='moved s')} "
+        "ON CONFLICT DO NOTHING; "
+        "END IF; RETURN NULL; END $$"
+    )
+    run(
+        f"CREATE TRIGGER services_collect_words_insert AFTER INSERT ON {t['service']} "
+        "REFERENCING NEW TABLE AS changed "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{WORDS_FUNCTION}()"
+    )
+    run(
+        f"CREATE TRIGGER services_collect_words_update AFTER UPDATE ON {t['service']} "
+        "REFERENCING OLD TABLE AS previous NEW TABLE AS changed "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{WORDS_FUNCTION}()"
+    )
 
-    # Rebuild every document (and so the word list) with the new trigger.
+    # Rebuild every document with the new trigger, then collect every word once.
     run(f"UPDATE {t['service']} SET provider_id = provider_id")
+    run(
+        f"INSERT INTO {schema}.{WORDS_TABLE} (word) "
+        f"{words_of.format(rows=t['service'] + ' s')} ON CONFLICT DO NOTHING"
+    )
 
 
 def backwards(apps, schema_editor):
