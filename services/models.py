@@ -502,3 +502,7 @@ class SynonymGroup(models.Model):
             )
         # Stored tidy: one term a line, duplicates and blank lines removed.
         self.terms = "\n".join(terms)
+
+
+# The yearly needs survey (services/needs_models.py) belongs to this app.
+from services.needs_models import AgeBand, NeedsAnswer, NeedsSurvey  # noqa: E402, F401

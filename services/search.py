@@ -11,7 +11,7 @@ an OR of tsqueries: the words as typed (``phraseto_tsquery``), their prefix (``w
 words of four letters or more) and every synonym. The weighted document lives in a column,
 ``search_document`` (title A; summary B; area, address, provider, category, audiences and
 cost C; description D), kept up to date by triggers and indexed with GIN (migrations
-``services.0002`` and ``services.0006``, PostgreSQL only; the model does not declare the
+``services.0002`` and ``services.0007``, PostgreSQL only; the model does not declare the
 column). Ranking uses ``ts_rank_cd`` (``ts_rank`` divides by the number of alternatives,
 which would sink words with many synonyms): the words as typed count double, so a title
 that says what was typed comes first, then the synonyms and prefixes; title above summary
@@ -65,7 +65,7 @@ WORDS_TABLE = "services_search_word"
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 RANK_FIELD = "search_rank"
-# The cost as words people type (the PostgreSQL document holds the same, migration 0006).
+# The cost as words people type (the PostgreSQL document holds the same, migration 0007).
 COST_WORDS = {"free": "gratuito", "discounted": "agevolato", "paid": "a pagamento"}
 # Below this trigram similarity a word of the catalogue is not offered as a correction.
 MIN_SIMILARITY = 0.4

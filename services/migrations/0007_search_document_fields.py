@@ -233,7 +233,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("services", "0005_synonym_group"),
+        ("services", "0006_synonym_group"),
         ("partners", "0006_referent_invitation_token_hash"),
     ]
 

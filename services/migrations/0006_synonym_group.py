@@ -16,7 +16,7 @@ def seed_synonyms(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('services', '0004_one_open_request_per_person'),
+        ('services', '0005_needs_survey'),
     ]
 
     operations = [
