@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_page
 
@@ -52,14 +53,13 @@ def test_on_a_phone_a_search_takes_the_person_to_the_announced_results(
     count = heading.inner_text()
     assert re.fullmatch(r"[2-9] servizi trovati", count)
     # Focus is on the results heading, which is in view with the first result below it.
-    page.wait_for_function("document.activeElement.id === 'results-heading'")
+    expect(heading).to_be_focused()
     assert 0 <= box(page, "#results-heading")["viewportTop"] < HEIGHT / 2
     assert box(page, "#service-results > li")["viewportTop"] < HEIGHT
     # The count is announced through the live region.
     status = page.locator("#results-status")
     assert status.get_attribute("aria-live") == "polite"
-    page.wait_for_function("document.getElementById('results-status').textContent !== ''")
-    assert status.text_content() == count
+    expect(status).to_have_text(count)
     titles = page.locator("#service-results .card-title a").all_inner_texts()
     assert "Consulenza per i familiari di persone anziane" in titles
 
@@ -73,7 +73,7 @@ def test_on_a_phone_a_search_takes_the_person_to_the_announced_results(
     # Removing a filter chip is a search too: focus goes back to the results.
     page.locator('#active-filters a[data-filter="q"]').click()
     page.wait_for_url(lambda url: "nonni" not in url)
-    page.wait_for_function("document.activeElement.id === 'results-heading'")
+    expect(heading).to_be_focused()
 
     assert problems == {"csp": [], "js": [], "failed": []}
 
@@ -85,8 +85,7 @@ def test_on_a_phone_partial_matches_are_said_and_announced(live_server, page, de
     page.wait_for_url("**/servizi/?*q=*")
     notice = page.locator("#search-notice")
     assert notice.is_visible()
-    page.wait_for_function("document.getElementById('results-status').textContent !== ''")
-    assert notice.inner_text().split(":")[0] in page.locator("#results-status").text_content()
+    expect(page.locator("#results-status")).to_contain_text(notice.inner_text().split(":")[0])
     assert page.locator("#service-results .card-title a").first.inner_text() == (
         "Webinar sulla genitorialità digitale"
     )
