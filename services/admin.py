@@ -26,6 +26,7 @@ from services.models import (
     Category,
     SavedService,
     ServiceRequest,
+    SynonymGroup,
     WelfareService,
 )
 
@@ -55,6 +56,21 @@ class AudienceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_editable = ("position",)
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(SafeInputAdminMixin, admin.ModelAdmin):
+    """The words the catalogue's search treats as the same (services/search_synonyms.toml)."""
+
+    list_display = ("name", "term_preview", "updated_at")
+    search_fields = ("name", "terms")
+    fields = ("name", "terms")
+
+    @admin.display(description=_("terms"))
+    def term_preview(self, obj):
+        terms = obj.term_list()
+        shown = ", ".join(terms[:6])
+        return f"{shown}, …" if len(terms) > 6 else shown
 
 
 class WelfareServiceForm(ModelRulesFormMixin, forms.ModelForm):

@@ -509,5 +509,68 @@ class SavedService(models.Model):
         return f"{self.user} — {self.service}"
 
 
+class SynonymGroup(models.Model):
+    """Words people use for the same thing, so that the catalogue's search finds it by any.
+
+    Seeded from ``services/search_synonyms.toml``; the coordinator edits the list in the admin.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    terms = BoundedTextField(
+        _("terms"),
+        max_length=NOTES_MAX_LENGTH,
+        help_text=_(
+            "One word or expression per line, e.g. “centro estivo”, “colonia”, “summer camp”. "
+            "A search for any of them also finds the others; case, accents and the final "
+            "vowel (singular or plural) do not matter."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search synonym group")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def term_list(self) -> list[str]:
+        from .thesaurus import split_terms
+
+        return split_terms(self.terms)
+
+    def clean(self):
+        from .thesaurus import MAX_TERM_LENGTH, MAX_TERMS_PER_GROUP, MIN_TERMS_PER_GROUP
+
+        super().clean()
+        terms = self.term_list()
+        if len(terms) < MIN_TERMS_PER_GROUP:
+            raise ValidationError(
+                {"terms": _("Write at least two different words or expressions, one per line.")}
+            )
+        if len(terms) > MAX_TERMS_PER_GROUP:
+            raise ValidationError(
+                {
+                    "terms": ValidationError(
+                        _("A group may hold at most %(max)s terms: split it in two."),
+                        params={"max": MAX_TERMS_PER_GROUP},
+                    )
+                }
+            )
+        too_long = [term for term in terms if len(term) > MAX_TERM_LENGTH]
+        if too_long:
+            raise ValidationError(
+                {
+                    "terms": ValidationError(
+                        _("Each term may be at most %(max)s characters long: %(terms)s."),
+                        params={"max": MAX_TERM_LENGTH, "terms": ", ".join(too_long)},
+                    )
+                }
+            )
+        # Stored tidy: one term a line, duplicates and blank lines removed.
+        self.terms = "\n".join(terms)
+
+
 # The yearly needs survey (services/needs_models.py) belongs to this app.
 from services.needs_models import AgeBand, NeedsAnswer, NeedsSurvey  # noqa: E402, F401

@@ -37,6 +37,7 @@ from services.models import (
     NeedsSurvey,
     SavedService,
     ServiceRequest,
+    SynonymGroup,
     WelfareService,
 )
 from tests import factories
@@ -226,6 +227,14 @@ def _task_result():
     )
 
 
+_synonym_groups = itertools.count(1)
+
+
+def _synonym_group():
+    n = next(_synonym_groups)
+    return SynonymGroup.objects.create(name=f"Sinonimi {n}", terms=f"parola{n}\nvocabolo{n}")
+
+
 ONE = {
     OutgoingMail: _outgoing_mail,
     PeriodicJob: _periodic_job,
@@ -245,6 +254,7 @@ ONE = {
     ServiceRequest: lambda: make_service_request(),
     SavedService: _saved_service,
     NeedsSurvey: _needs_survey,
+    SynonymGroup: _synonym_group,
     WorkingGroup: _group,
     Meeting: _meeting,
     AgendaItem: _agenda_item,

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0006_referent_invitation_token_hash'),
-        ('services', '0005_needs_survey'),
+        ('services', '0007_search_document_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
