@@ -5,10 +5,21 @@ each once the transaction commits, so a request never waits for the mail server 
 rolled-back change tells nobody. ``deliver_mail`` sends through Django's mail API
 (``MAILERS``); a failure is tried again after ``MAIL_RETRY_DELAYS`` and, when they are used
 up, the mail is marked failed, logged, and counted on the coordinator's dashboard.
+
+Delivery is at least once, not exactly once. A mail is claimed before it is sent, so two
+workers never send it at the same time; but a worker that dies after the mail server took
+the message and before it marked the mail sent leaves it "being sent", and
+``requeue_stalled_mail`` (background/jobs.py) sends it again later. No SMTP client can close
+that window: the mail server's "accepted" and our "sent" are two systems. What we promise
+instead is that every copy of one mail carries the same ``Message-ID``, fixed when the mail
+is queued (``OutgoingMail.message_id``): mail programs and servers that deduplicate by it
+show it once, and the stack's fault drill counts distinct Message-IDs at the sink.
 """
 
 import logging
+import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -26,6 +37,12 @@ MAX_ERROR_LENGTH = 2000
 
 def retry_delays() -> list[int]:
     return list(getattr(settings, "MAIL_RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+
+
+def new_message_id() -> str:
+    """A Message-ID of our own domain (SITE_URL's host), unique to one queued mail."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox-{uuid.uuid4().hex}@{domain}>"
 
 
 def queue_mail(message: EmailMessage, *, after_commit: bool = True) -> list[OutgoingMail]:
@@ -47,7 +64,12 @@ def queue_mail(message: EmailMessage, *, after_commit: bool = True) -> list[Outg
             body=message.body,
             content_subtype=message.content_subtype,
             alternatives=alternatives,
-            headers=dict(message.extra_headers),
+            headers={
+                name: value
+                for name, value in message.extra_headers.items()
+                if name.lower() != "message-id"
+            },
+            message_id=new_message_id(),
         )
         for address in dict.fromkeys(message.to)
     ]
@@ -65,12 +87,16 @@ def queue_mail(message: EmailMessage, *, after_commit: bool = True) -> list[Outg
 
 
 def _message(mail: OutgoingMail) -> EmailMessage:
+    headers = dict(mail.headers or {})
+    if mail.message_id:
+        # The same on every attempt: a copy sent twice is the same message.
+        headers["Message-ID"] = mail.message_id
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body,
         from_email=mail.from_email,
         to=[mail.to],
-        headers=mail.headers or None,
+        headers=headers or None,
     )
     message.content_subtype = mail.content_subtype
     for content, mimetype in mail.alternatives:

@@ -39,6 +39,10 @@ class OutgoingMail(models.Model):
     sending_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # The message's Message-ID header, fixed when the mail is queued: every attempt to send
+    # it carries the same one, so a copy sent twice (a worker that died between handing it
+    # to the mail server and marking it sent) is recognisable as the same message.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, editable=False)
 
     objects = OutgoingMailQuerySet.as_manager()
 
@@ -50,7 +54,12 @@ class OutgoingMail(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
                 name="outgoingmail_sent_has_date",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~models.Q(message_id=""),
+                name="outgoingmail_unique_message_id",
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Every mail leaves through a background task: after commit, retried, never lost."""
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -274,3 +275,55 @@ def test_an_action_mail_goes_to_the_outbox_with_the_change(
     assert mail.outbox == []
     run_worker()
     assert [message.to for message in mail.outbox] == [[referent_a.email]]
+
+
+# --- Message-ID: one per mail, the same on every attempt ---------------------------------------
+
+
+def test_every_queued_mail_has_its_own_message_id_of_the_sites_domain(
+    template, database_queue, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://portale.example.it"
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("anna@example.org", "bruno@example.org")
+    run_worker()
+
+    ids = set(OutgoingMail.objects.values_list("message_id", flat=True))
+    assert len(ids) == 2
+    assert all(re.fullmatch(r"<outbox-[0-9a-f]{32}@portale\.example\.it>", i) for i in ids)
+    # The message that left carries the outbox's Message-ID, not one made up when sending.
+    assert {message.message()["Message-ID"] for message in mail.outbox} == ids
+
+
+def test_a_mail_sent_again_after_a_failure_keeps_its_message_id(
+    template, database_queue, flaky_mail_server, django_capture_on_commit_callbacks
+):
+    """A receiver that deduplicates by Message-ID sees one message however often it left."""
+    flaky_mail_server(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("anna@example.org")
+    message_id = OutgoingMail.objects.get().message_id
+    run_worker()
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_worker()
+
+    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+    assert [message.message()["Message-ID"] for message in mail.outbox] == [message_id]
+
+
+def test_a_caller_cannot_give_two_recipients_the_same_message_id(
+    template, database_queue, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMessage
+
+    from background.mail import queue_mail
+
+    message = EmailMessage(
+        "Oggetto", "Testo", to=["a@example.org", "b@example.org"],
+        headers={"Message-ID": "<fixed@example.org>", "Reply-To": "x@example.org"},
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        mails = queue_mail(message)
+
+    assert len({mail.message_id for mail in mails}) == 2
+    assert all(mail.headers == {"Reply-To": "x@example.org"} for mail in mails)
