@@ -14,9 +14,16 @@ that window: the mail server's "accepted" and our "sent" are two systems. What w
 instead is that every copy of one mail carries the same ``Message-ID``, fixed when the mail
 is queued (``OutgoingMail.message_id``): mail programs and servers that deduplicate by it
 show it once, and the stack's fault drill counts distinct Message-IDs at the sink.
+
+A worker killed while sending (kill -9, the machine's OOM killer) leaves its mail "being
+sent". When a worker starts on the same machine it queues such mail again at once
+(``requeue_orphaned_mail``: the process named in ``sending_by`` is gone); mail left by a
+machine that never came back waits for ``requeue_stalled_mail`` (30 minutes).
 """
 
 import logging
+import os
+import socket
 import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -104,6 +111,11 @@ def _message(mail: OutgoingMail) -> EmailMessage:
     return message
 
 
+def this_process() -> str:
+    """ "host:pid", what ``sending_by`` records."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _claim(mail_id: int) -> OutgoingMail | None:
     """Take a queued mail for sending; None when it left already or another worker has it.
 
@@ -111,9 +123,61 @@ def _claim(mail_id: int) -> OutgoingMail | None:
     "send again", or two workers) only one sends it.
     """
     claimed = OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
-        status=OutgoingMail.Status.SENDING, sending_since=timezone.now()
+        status=OutgoingMail.Status.SENDING, sending_since=timezone.now(), sending_by=this_process()
     )
     return OutgoingMail.objects.get(pk=mail_id) if claimed else None
+
+
+def _process_is_gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # someone else's process: alive
+    try:  # a zombie (dead, its parent has not reaped it yet) is gone too
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "Z"  # noqa: SIM115
+    except (OSError, IndexError):
+        return False
+
+
+def requeue_orphaned_mail(*, also_mine: bool = False) -> list[int]:
+    """Queue again the mail a dead process of this machine left "being sent"; their ids.
+
+    The process died after claiming the mail: before the mail server took it (most of the
+    time) or, rarely, after (then the mail arrives twice, with the same Message-ID).
+    `also_mine`: this process's own too, for a worker whose task was cut off (a database
+    outage) and which is sending nothing now.
+    """
+    host = f"{socket.gethostname()}:"
+    mine = this_process()
+    orphaned = [
+        mail_id
+        for mail_id, sending_by in OutgoingMail.objects.filter(
+            status=OutgoingMail.Status.SENDING, sending_by__startswith=host
+        ).values_list("pk", "sending_by")
+        if (also_mine and sending_by == mine)
+        or (
+            sending_by.removeprefix(host).isdigit()
+            and _process_is_gone(int(sending_by.removeprefix(host)))
+        )
+    ]
+    requeued = []
+    for mail_id in orphaned:
+        if OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SENDING).update(
+            status=OutgoingMail.Status.QUEUED, next_attempt_at=timezone.now(), sending_by=""
+        ):
+            deliver_mail.enqueue(mail_id)
+            requeued.append(mail_id)
+    if requeued:
+        logger.warning(
+            "Mail %s was being sent by a process that is gone: queued again (if the mail "
+            "server had taken it, it arrives twice, with the same Message-ID)",
+            requeued,
+        )
+    return requeued
 
 
 @task

@@ -37,6 +37,9 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sending_since = models.DateTimeField(null=True, blank=True)
+    # "host:pid" of the process sending it: a worker restarted on that machine queues again
+    # the mail a killed predecessor left half-sent (background.mail.requeue_orphaned_mail).
+    sending_by = models.CharField(max_length=300, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     # The message's Message-ID header, fixed when the mail is queued: every attempt to send

@@ -327,3 +327,65 @@ def test_a_caller_cannot_give_two_recipients_the_same_message_id(
 
     assert len({mail.message_id for mail in mails}) == 2
     assert all(mail.headers == {"Reply-To": "x@example.org"} for mail in mails)
+
+
+# --- mail left half-sent by a killed worker ----------------------------------------------------
+
+
+def dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def half_sent(mail, process: str) -> None:
+    """The state a worker killed between claiming the mail and marking it sent leaves."""
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.SENDING, sending_since=timezone.now(), sending_by=process
+    )
+    DBTaskResult.objects.update(status="RUNNING")
+
+
+def test_a_worker_started_after_one_was_killed_mid_send_sends_its_mail_at_once(
+    template, database_queue, django_capture_on_commit_callbacks, caplog
+):
+    """`make drill` killed the worker while it was sending: the mail stayed "being sent"
+    until the half-hour job; now the next worker on the machine sends it at start."""
+    import socket
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("anna@example.org")
+    mail_row = OutgoingMail.objects.get()
+    half_sent(mail_row, f"{socket.gethostname()}:{dead_pid()}")
+
+    run_worker()
+
+    mail_row.refresh_from_db()
+    assert mail_row.status == OutgoingMail.Status.SENT
+    assert [message.to for message in mail.outbox] == [["anna@example.org"]]
+    assert [message.message()["Message-ID"] for message in mail.outbox] == [mail_row.message_id]
+    assert "queued again" in caplog.text
+
+
+def test_mail_being_sent_by_a_live_process_or_another_machine_is_left_alone(
+    template, database_queue, django_capture_on_commit_callbacks
+):
+    import os
+    import socket
+
+    from background.mail import requeue_orphaned_mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("a@example.org", "b@example.org", "c@example.org")
+    a, b, c = OutgoingMail.objects.order_by("to")
+    half_sent(a, f"{socket.gethostname()}:{os.getppid()}")  # alive: still sending
+    half_sent(b, f"another-machine:{dead_pid()}")  # not ours to judge: the half-hour job
+    half_sent(c, f"{socket.gethostname()}:{os.getpid()}")  # this very process
+
+    assert requeue_orphaned_mail() == []
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sending"}
+    # A worker whose own task was cut off by an outage takes back its own mail only.
+    assert requeue_orphaned_mail(also_mine=True) == [c.pk]

@@ -33,7 +33,13 @@ def sleeps():
         yield sleep
 
 
-def test_a_database_error_is_logged_and_the_worker_carries_on(sleeps, caplog):
+@pytest.fixture(autouse=True)
+def recoveries():
+    with mock.patch.object(db_worker, "requeue_orphaned_mail", return_value=[]) as recover:
+        yield recover
+
+
+def test_a_database_error_is_logged_and_the_worker_carries_on(sleeps, recoveries, caplog):
     outcomes = [OperationalError("connection refused"), InterfaceError("connection closed"), None]
 
     def run(self):
@@ -48,6 +54,13 @@ def test_a_database_error_is_logged_and_the_worker_carries_on(sleeps, caplog):
     # Waits between attempts grow: 1 s, then 2 s.
     assert [call.args[0] for call in sleeps.call_args_list] == [1.0, 2.0]
     assert "Database unavailable, the worker waits 1 s" in caplog.text
+    # Half-sent mail is looked for at the start, then after each outage including the mail
+    # of this worker's own cut-off task.
+    assert [call.kwargs for call in recoveries.call_args_list] == [
+        {"also_mine": False},
+        {"also_mine": True},
+        {"also_mine": True},
+    ]
 
 
 def test_the_pause_grows_to_at_most_thirty_seconds(sleeps):

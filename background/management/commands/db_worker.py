@@ -8,8 +8,9 @@ supervisor does. This command takes the name `db_worker` (the `background` app c
 `django_tasks_db` in INSTALLED_APPS) with the same options; its worker logs the outage,
 drops its connection, waits (1, 2, 4 ... at most 30 seconds) and carries on.
 
-A task cut off by the outage stays "running" in the queue; its mail stays "being sent"
-and background.jobs.requeue_stalled_mail queues it again later (see background/mail.py on
+When it starts, the worker first queues again the mail that a worker of this machine
+killed while sending left "being sent"; after an outage, also the mail its own cut-off task
+had claimed (background.mail.requeue_orphaned_mail; see background/mail.py on
 at-least-once delivery).
 """
 
@@ -20,6 +21,8 @@ import time
 from django.core.management.base import CommandError
 from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands import db_worker
+
+from background.mail import requeue_orphaned_mail
 
 logger = logging.getLogger("background.worker")
 
@@ -34,12 +37,20 @@ class ResilientWorker(db_worker.Worker):
     def run(self) -> None:
         pause = 1.0
         last_outage = None
+        recovered = False
+        outage = False
         while True:
             try:
+                if not recovered:
+                    # Mail a killed worker of this machine left half-sent goes out again now;
+                    # after an outage, also the mail this worker's cut-off task had claimed.
+                    requeue_orphaned_mail(also_mine=outage)
+                    recovered = True
                 return super().run()
             except (OperationalError, InterfaceError) as error:
                 if not self.running:
                     raise
+                recovered, outage = False, True
                 now = time.monotonic()
                 if last_outage is not None and now - last_outage > CALM_SECONDS:
                     pause = 1.0
