@@ -24,13 +24,14 @@ machine that never came back waits for ``requeue_stalled_mail`` (30 minutes).
 import logging
 import os
 import socket
+import time
 import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -173,8 +174,9 @@ def requeue_orphaned_mail(*, also_mine: bool = False) -> list[int]:
             requeued.append(mail_id)
     if requeued:
         logger.warning(
-            "Mail %s was being sent by a process that is gone: queued again (if the mail "
-            "server had taken it, it arrives twice, with the same Message-ID)",
+            "Mail %s was left half-sent (its process died, or its task was cut off by a "
+            "database outage): queued again (if the mail server had taken it, it arrives "
+            "twice, with the same Message-ID)",
             requeued,
         )
     return requeued
@@ -216,8 +218,47 @@ def deliver_mail(mail_id: int) -> str:
     mail.next_attempt_at = None
     mail.body = ""
     mail.alternatives = []
-    mail.save()
+    _save_sent(mail)
     return "sent"
+
+
+# Seconds to wait between tries of recording a mail as sent while the database is away.
+SAVE_SENT_PAUSES = [0.5, 1, 2, 4, 8, 15, 30]
+
+
+def _save_sent(mail: OutgoingMail) -> None:
+    """Record that the mail left, waiting out a short database outage.
+
+    The mail server has the message now: if this record were lost, the mail would be
+    queued again and arrive twice (`make drill` saw it on a PostgreSQL restart). So the
+    worker, which has nothing better to do while the database is away, keeps trying for
+    about a minute before giving up (then the mail may arrive twice, same Message-ID).
+    """
+    # Inside a transaction (the immediate backend in a test) nothing can reconnect.
+    pauses = [] if _in_transaction() else list(SAVE_SENT_PAUSES)
+    while True:
+        try:
+            mail.save()
+            return
+        except (OperationalError, InterfaceError) as error:
+            if not pauses:
+                raise
+            pause = pauses.pop(0)
+            logger.warning(
+                "Mail %s was sent but cannot be recorded yet (tried again in %s s): %s",
+                mail.pk, pause, error,
+            )  # fmt: skip
+            _reconnect()
+            time.sleep(pause)
+
+
+def _in_transaction() -> bool:
+    return connection.in_atomic_block
+
+
+def _reconnect() -> None:
+    """Drop the broken connection: the next query opens a new one."""
+    connection.close()
 
 
 def send_again(mail: OutgoingMail) -> bool:

@@ -389,3 +389,36 @@ def test_mail_being_sent_by_a_live_process_or_another_machine_is_left_alone(
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sending"}
     # A worker whose own task was cut off by an outage takes back its own mail only.
     assert requeue_orphaned_mail(also_mine=True) == [c.pk]
+
+
+def test_a_sent_mail_is_recorded_once_the_database_is_back(
+    template, database_queue, django_capture_on_commit_callbacks, monkeypatch
+):
+    """`make drill`: PostgreSQL restarted between the mail server's "accepted" and the
+    record of it; the mail was queued again and arrived twice."""
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    from background import mail as outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("anna@example.org")
+    failures = [OperationalError("the database system is shutting down")] * 2
+    real_save = OutgoingMail.save
+
+    def save(self, *args, **kwargs):
+        if self.status == OutgoingMail.Status.SENT and failures:
+            raise failures.pop()
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(OutgoingMail, "save", save)
+    # The test's own transaction stands for the outage: the worker would reconnect.
+    monkeypatch.setattr(outbox, "_reconnect", lambda: None)
+    monkeypatch.setattr(outbox, "_in_transaction", lambda: False)
+    with mock.patch.object(outbox.time, "sleep") as sleep:
+        run_worker()
+
+    assert [call.args[0] for call in sleep.call_args_list] == [0.5, 1]
+    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+    assert len(mail.outbox) == 1
