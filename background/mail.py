@@ -34,6 +34,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 
 from background.models import OutgoingMail
 
@@ -56,11 +57,18 @@ def new_message_id() -> str:
 def queue_mail(message: EmailMessage, *, after_commit: bool = True) -> list[OutgoingMail]:
     """Keep ``message`` in the outbox, one copy per ``to`` address, and enqueue its delivery.
 
-    With ``after_commit`` the delivery is enqueued when the current transaction commits (at
-    once outside one). allauth's mail passes False: allauth sends outside our transactions.
+    Mail and tasks are written in one transaction (the caller's, if any). With
+    ``after_commit`` a backend other than the database queue is given the tasks when the
+    transaction commits (see _enqueue_delivery). allauth's mail passes False: allauth sends
+    outside our transactions.
     """
     if message.cc or message.bcc or message.attachments:
         raise ValueError("The outbox sends plain mail to its 'to' addresses only.")
+    with transaction.atomic():
+        return _queue(message, after_commit=after_commit)
+
+
+def _queue(message: EmailMessage, *, after_commit: bool) -> list[OutgoingMail]:
     alternatives = [
         [alternative[0], alternative[1]] for alternative in getattr(message, "alternatives", [])
     ]
@@ -83,15 +91,28 @@ def queue_mail(message: EmailMessage, *, after_commit: bool = True) -> list[Outg
     ]
     ids = [mail.pk for mail in mails]
 
+    _enqueue_delivery(ids, after_commit=after_commit)
+    return mails
+
+
+def _enqueue_delivery(ids: list[int], *, after_commit: bool) -> None:
+    """Enqueue the delivery of these mails, never for a change that is rolled back.
+
+    With the database queue (production) the task rows are written at once, in the same
+    transaction as the mail: both are kept or both are gone. Enqueued after the commit
+    instead, a failure in between (`make drill` restarted PostgreSQL at that moment) left
+    mail with no task, waiting an hour for requeue_stalled_mail. Other backends (the
+    immediate one runs the task on the spot) wait for the commit.
+    """
+
     def enqueue():
         for mail_id in ids:
             deliver_mail.enqueue(mail_id)
 
-    if after_commit:
+    if after_commit and not isinstance(deliver_mail.get_backend(), DatabaseBackend):
         transaction.on_commit(enqueue, robust=True)
     else:
         enqueue()
-    return mails
 
 
 def _message(mail: OutgoingMail) -> EmailMessage:
@@ -267,5 +288,5 @@ def send_again(mail: OutgoingMail) -> bool:
         status=OutgoingMail.Status.QUEUED, attempts=0, next_attempt_at=None
     )
     if queued:
-        transaction.on_commit(lambda: deliver_mail.enqueue(mail.pk), robust=True)
+        _enqueue_delivery([mail.pk], after_commit=True)
     return bool(queued)

@@ -422,3 +422,32 @@ def test_a_sent_mail_is_recorded_once_the_database_is_back(
     assert [call.args[0] for call in sleep.call_args_list] == [0.5, 1]
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
     assert len(mail.outbox) == 1
+
+
+# --- mail and its task: one transaction -------------------------------------------------------
+
+
+def test_with_the_database_queue_a_mail_and_its_task_are_written_together(
+    template, database_queue, django_capture_on_commit_callbacks
+):
+    """`make drill`: PostgreSQL restarted between the commit of a request's mail and the
+    enqueueing of its task (then done after the commit): the mail had no task for an hour."""
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
+        send_hello("anna@example.org")
+        # Already there, before the commit: nothing is left to do after it.
+        assert DBTaskResult.objects.ready().count() == 1
+        assert OutgoingMail.objects.count() == 1
+
+    run_worker()
+    assert [message.to for message in mail.outbox] == [["anna@example.org"]]
+
+
+def test_with_the_database_queue_a_rolled_back_change_leaves_neither_mail_nor_task(
+    template, database_queue
+):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send_hello("anna@example.org")
+        raise RuntimeError("the change fails after the mail was queued")
+
+    assert OutgoingMail.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
