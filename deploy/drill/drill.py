@@ -202,7 +202,9 @@ class Client:
                 )
                 if status == 302:
                     return True
-                if status not in (0, 502, 503, 504):
+                # 429: allauth's rate limit, or its lock not taken within a second (several
+                # logins from one address at once on a busy machine): a person tries again.
+                if status not in (0, 429, 502, 503, 504):
                     print(f"  {self.name}: login answered {status}", flush=True)
                     return False
             pause_after_error()
@@ -718,6 +720,7 @@ def main() -> int:
     )
     for thread in threads:
         thread.start()
+        time.sleep(0.5)  # people arrive one after the other
     time.sleep(5)  # logins
     phases = []
 
