@@ -28,6 +28,7 @@ from django.utils import timezone  # noqa: E402
 
 from background.models import OutgoingMail  # noqa: E402
 from meetings.models import Attendance, Meeting  # noqa: E402
+from partners.models import Affiliation  # noqa: E402
 from partners.rules import referent_organizations  # noqa: E402
 from services.models import SavedService, ServiceRequest, WelfareService  # noqa: E402
 from services.rules import requester_organization  # noqa: E402
@@ -91,6 +92,19 @@ def check(ledger: dict, since: datetime) -> dict:
             duplicated.append(f"service request {entry['token']}: ids {[r.pk for r in rows]}")
         elif entry["id"] is not None and rows[0].pk != entry["id"]:
             lost.append(f"service request {entry['token']}: page showed {entry['id']}")
+    # Each request tells the provider's active referents, one mail each.
+    expected_mails = {}
+    for entry in ledger["requests"]:
+        row = ServiceRequest.objects.filter(message__contains=entry["token"]).first()
+        if row is not None:
+            expected_mails[entry["token"]] = (
+                Affiliation.objects.referents()
+                .filter(organization_id=row.service.provider_id, user__is_active=True)
+                .count()
+            )
+    # Each answer tells the employee who asked, one mail.
+    for entry in ledger["answers"]:
+        expected_mails[entry["token"]] = 1
     # Requests attempted without an answer: present or not, never twice.
     for token in ledger["request_attempts"]:
         count = ServiceRequest.objects.filter(message__contains=token).count()
@@ -137,6 +151,7 @@ def check(ledger: dict, since: datetime) -> dict:
     mails = OutgoingMail.objects.filter(created_at__gte=since)
     statuses = Counter(mails.values_list("status", flat=True))
     return {
+        "expected_mails": expected_mails,
         "acknowledged": acknowledged,
         "lost": lost,
         "duplicated": duplicated,

@@ -25,6 +25,7 @@ or any answer was a 500. Bounded: about 4 minutes of load, at most MAX_REQUESTS 
 
 import contextlib
 import email.parser
+import email.policy
 import http.client
 import http.cookiejar
 import json
@@ -42,7 +43,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -630,19 +631,26 @@ def db(*args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def sink_message_ids(since: float) -> Counter:
-    """Message-IDs of the messages the SMTP sink received since `since` (copies counted)."""
-    ids = Counter()
-    parser = email.parser.BytesHeaderParser()
+def sink_messages(since: float) -> tuple[Counter, dict]:
+    """What the SMTP sink received since `since`: copies per Message-ID, and for each drill
+    token in a message's text the distinct Message-IDs that carry it."""
+    copies = Counter()
+    tokens = defaultdict(set)
+    parser = email.parser.BytesParser(policy=email.policy.default)
     for folder in ("new", "cur"):
         for path in (STACK / "mail" / folder).glob("*"):
             with contextlib.suppress(OSError):
                 if path.stat().st_mtime < since - 1:
                     continue
                 with path.open("rb") as handle:
-                    headers = parser.parse(handle)
-                ids[(headers.get("Message-ID") or "").strip()] += 1
-    return ids
+                    message = parser.parse(handle)
+                message_id = (message.get("Message-ID") or "").strip()
+                copies[message_id] += 1
+                for part in message.walk():
+                    if part.get_content_type() == "text/plain":
+                        for token in re.findall(r"drill-[0-9a-f]{12}", part.get_content()):
+                            tokens[token].add(message_id)
+    return copies, tokens
 
 
 def recovery(answers: list, name: str, started: float) -> str:
@@ -765,10 +773,18 @@ def main() -> int:
 
     message_ids = [m for m in checked["mails"]["message_ids"] if m]
     queued = len(checked["mails"]["message_ids"])
-    at_sink = sink_message_ids(since)
+    at_sink, token_mails = sink_messages(since)
     sent = sum(1 for m in message_ids if at_sink.get(m, 0) >= 1)
     mail_copies = {m: at_sink[m] for m in message_ids if at_sink.get(m, 0) > 1}
-    lost, duplicated = checked["lost"], checked["duplicated"]
+    lost, duplicated = list(checked["lost"]), list(checked["duplicated"])
+    # One event, its mails: a request to each referent of the provider, an answer to the
+    # employee. More distinct messages than that: the event was mailed twice.
+    for token, expected in checked["expected_mails"].items():
+        found = len(token_mails.get(token, ()))
+        if found > expected:
+            duplicated.append(f"{token}: {found} different mails, {expected} expected")
+        elif found < expected:
+            lost.append(f"{token}: {found} mail(s) at the sink, {expected} expected")
 
     print()
     print(
