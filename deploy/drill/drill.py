@@ -69,6 +69,7 @@ EMPLOYEES = [
 # acknowledged one is what the database must show.
 REFERENTS = ["referente@fbk.eu", "referente@unitn.it"]
 VISITORS = 2
+SIGNING_IN = "cittadino@example.org"  # signs in and out all along
 SEARCH_WORDS = ["estivo", "anziani", "bambini", "bici", "inglese", "psicologico", "sport"]
 
 MAX_REQUESTS = 8000  # the load stops issuing requests past this many
@@ -284,6 +285,19 @@ def visitor(number: int, plan: dict) -> None:
             page = random.choice(pages)
             client.request(page, label=f"GET {page}")
         think()
+
+
+def signing_in(email: str) -> None:
+    """Someone who signs in, looks at their profile and signs out, again and again: logins
+    meet every fault too (allauth's rate limits live in Redis, sessions in both)."""
+    while running():
+        client = Client(email)
+        if client.login(email):
+            client.request("/account/profilo/", label="GET profile")
+            token = client.form("/account/logout/", "GET logout")
+            if token:
+                client.request("/account/logout/", {"csrfmiddlewaretoken": token}, "POST logout")
+        time.sleep(random.uniform(2, 4))
 
 
 def employee(email: str, plan: dict) -> None:
@@ -714,6 +728,7 @@ def main() -> int:
         threading.Thread(target=person(visitor), args=(n, plan), daemon=True)
         for n in range(VISITORS)
     ]
+    threads.append(threading.Thread(target=person(signing_in), args=(SIGNING_IN,), daemon=True))
     threads += [
         threading.Thread(target=person(employee), args=(e, plan["employees"][e]), daemon=True)
         for e in EMPLOYEES
@@ -725,8 +740,8 @@ def main() -> int:
         for e in REFERENTS
     ]
     print(
-        f"drill: load of {len(threads)} clients ({VISITORS} visitors, {len(EMPLOYEES)} "
-        f"employees, {len(REFERENTS)} referents) through {SITE}",
+        f"drill: load of {len(threads)} clients ({VISITORS} visitors, one person signing in "
+        f"and out, {len(EMPLOYEES)} employees, {len(REFERENTS)} referents) through {SITE}",
         flush=True,
     )
     for thread in threads:
