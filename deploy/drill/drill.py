@@ -76,7 +76,7 @@ MAX_REQUESTS = 8000  # the load stops issuing requests past this many
 THINK_SECONDS = (0.2, 0.6)  # pause of a client between two requests
 WRITE_RETRIES = 6  # a write answered 502/503 or not at all is sent again, same token
 RETRY_AFTER_CAP = 3.0  # seconds: the drill honours Retry-After, shortened
-REQUEST_TIMEOUT = 30
+REQUEST_TIMEOUT = 65  # a little over nginx's proxy_read_timeout (60 s)
 BASELINE_SECONDS = 20
 AFTER_FAULT_SECONDS = 20
 DRAIN_SECONDS = 120
@@ -297,7 +297,7 @@ def signing_in(email: str) -> None:
             token = client.form("/account/logout/", "GET logout")
             if token:
                 client.request("/account/logout/", {"csrfmiddlewaretoken": token}, "POST logout")
-        time.sleep(random.uniform(2, 4))
+        time.sleep(random.uniform(5, 10))
 
 
 def employee(email: str, plan: dict) -> None:
@@ -769,8 +769,10 @@ def main() -> int:
         phase(name, action)
     REC.set_phase("after")
     STOP.set()
+    # Requests in flight finish (each within REQUEST_TIMEOUT); the drill waits no longer.
+    join_deadline = time.monotonic() + REQUEST_TIMEOUT + 5
     for thread in threads:
-        thread.join(timeout=REQUEST_TIMEOUT * 2)
+        thread.join(timeout=max(0.0, join_deadline - time.monotonic()))
 
     # The outbox drains: every mail queued since the start sent (or given up).
     drain_deadline = min(time.monotonic() + DRAIN_SECONDS, deadline)
