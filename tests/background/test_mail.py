@@ -451,3 +451,25 @@ def test_with_the_database_queue_a_rolled_back_change_leaves_neither_mail_nor_ta
 
     assert OutgoingMail.objects.count() == 0
     assert DBTaskResult.objects.count() == 0
+
+
+def test_mail_enqueued_at_once_is_rolled_back_with_its_transaction(database_queue):
+    """allauth's mail is enqueued at once (not on commit): with the database queue the
+    task row and the outbox row live in the same transaction, so a rollback leaves no task
+    pointing at a mail that does not exist, and nothing is sent."""
+    from django.core.mail import EmailMessage
+
+    from background.mail import queue_mail
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        queue_mail(EmailMessage("Conferma", "Testo", to=["anna@example.org"]), after_commit=False)
+        assert DBTaskResult.objects.count() == 1
+        raise Undone
+
+    assert OutgoingMail.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
+    run_worker()
+    assert mail.outbox == []
