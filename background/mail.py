@@ -27,6 +27,7 @@ import socket
 import time
 import uuid
 from datetime import timedelta
+from email.message import MIMEPart
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -62,8 +63,8 @@ def queue_mail(message: EmailMessage, *, after_commit: bool = True) -> list[Outg
     transaction commits (see _enqueue_delivery). allauth's mail passes False: allauth sends
     outside our transactions.
     """
-    if message.cc or message.bcc or message.attachments:
-        raise ValueError("The outbox sends plain mail to its 'to' addresses only.")
+    if message.cc or message.bcc:
+        raise ValueError("The outbox sends mail to its 'to' addresses only.")
     with transaction.atomic():
         return _queue(message, after_commit=after_commit)
 
@@ -72,6 +73,12 @@ def _queue(message: EmailMessage, *, after_commit: bool) -> list[OutgoingMail]:
     alternatives = [
         [alternative[0], alternative[1]] for alternative in getattr(message, "alternatives", [])
     ]
+    # Small text attachments (a meeting's .ics) travel in the same JSON list, as objects.
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        if not isinstance(content, str) or not mimetype.startswith("text/"):
+            raise ValueError("The outbox carries text attachments only.")
+        alternatives.append({"filename": filename, "content": content, "mimetype": mimetype})
     mails = [
         OutgoingMail.objects.create(
             to=address,
@@ -128,9 +135,34 @@ def _message(mail: OutgoingMail) -> EmailMessage:
         headers=headers or None,
     )
     message.content_subtype = mail.content_subtype
-    for content, mimetype in mail.alternatives:
-        message.attach_alternative(content, mimetype)
+    for entry in mail.alternatives:
+        if isinstance(entry, dict):
+            message.attach(_text_attachment(**entry))
+        else:
+            content, mimetype = entry
+            message.attach_alternative(content, mimetype)
     return message
+
+
+def _text_attachment(*, filename: str, content: str, mimetype: str) -> MIMEPart:
+    """A text attachment keeping the parameters of its type (``text/calendar; method=...``),
+    which Django's own ``attach()`` would drop."""
+    kind, *parameters = (part.strip() for part in mimetype.split(";"))
+    params = {}
+    for parameter in parameters:
+        name, _sep, value = parameter.partition("=")
+        if name.lower() != "charset":
+            params[name] = value.strip('"')
+    part = MIMEPart()
+    part.set_content(
+        content,
+        subtype=kind.split("/", 1)[1],
+        charset="utf-8",
+        disposition="attachment",
+        filename=filename,
+        params=params,
+    )
+    return part
 
 
 def this_process() -> str:

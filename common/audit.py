@@ -68,14 +68,21 @@ def keep_log_entries_of(user: AbstractBaseUser, *, identifiers: Iterable[str] = 
     return kept
 
 
-def send_templated_mail(template: str, recipients: list[str], context: dict) -> None:
+def send_templated_mail(
+    template: str,
+    recipients: list[str],
+    context: dict,
+    *,
+    attachments: Iterable[tuple[str, str, str]] = (),
+) -> None:
     """Send ``templates/email/<template>_subject.txt`` / ``_message.txt``, one mail per person.
 
     Rendered now, in the site's language (Italian), and kept in the outbox with the change;
     sent by a background task once the transaction commits (a rolled-back change tells
     nobody, a request never waits for the mail server), each recipient on their own so
     nobody sees the others' addresses. A failing mail server is retried, then reported to
-    the coordinator (background.mail); it never undoes the change.
+    the coordinator (background.mail); it never undoes the change. ``attachments`` are
+    small text files, ``(filename, content, mimetype)``, e.g. a meeting's ``.ics``.
     """
     recipients = sorted({address for address in recipients if address})
     if not recipients:
@@ -86,4 +93,7 @@ def send_templated_mail(template: str, recipients: list[str], context: dict) -> 
         subject = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "") + subject
         body = render_to_string(f"email/{template}_message.txt", context)
 
-    queue_mail(EmailMessage(subject=subject, body=body, to=recipients))
+    message = EmailMessage(subject=subject, body=body, to=recipients)
+    for filename, content, mimetype in attachments:
+        message.attachments.append((filename, content, mimetype))
+    queue_mail(message)

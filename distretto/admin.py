@@ -10,7 +10,10 @@ from functools import wraps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from distretto import admin_background  # noqa: F401 - registers the outbox's pages
+from distretto import (  # noqa: F401 - registers their pages
+    admin_applications,
+    admin_background,
+)
 from distretto.dashboard import attention_items
 
 admin.site.site_header = _("Distretto Family Audit — coordinamento")

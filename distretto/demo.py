@@ -16,6 +16,7 @@ always has current certificates, this year's programme and a meeting ahead.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -312,8 +313,8 @@ class _Loader:
                 "status": Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
                 "minutes": minutes if held else "",
             },
-            create=meeting_actions.meeting_schedule,
-            update=meeting_actions.meeting_update,
+            create=functools.partial(meeting_actions.meeting_schedule, notify=False),
+            update=functools.partial(meeting_actions.meeting_update, notify=False),
             name="meeting",
         )
         for position, title in enumerate(agenda, start=1):

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("dati-aperti/", hsds_views.open_data_page, name="open-data"),
+    path("aderisci/", include("partners.join_urls")),
     path("admin/", admin.site.urls),
     path("account/", include("distretto.account_urls")),
     path("account/", include("allauth.urls")),

@@ -97,7 +97,10 @@ class MeetingAdmin(
     actions = ("cancel",)
     fieldsets = (
         (None, {"fields": ("group", "title", "status")}),
-        (_("When and where"), {"fields": (("starts_at", "ends_at"), "place", "online_url")}),
+        (
+            _("When and where"),
+            {"fields": (("starts_at", "ends_at"), "place", "online_url", "answer_by")},
+        ),
         (_("Minutes"), {"fields": ("minutes", "minutes_file")}),
     )
 

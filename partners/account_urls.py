@@ -15,4 +15,9 @@ urlpatterns = [
     path("dati/esporta/", account_views.data_export, name="data-export"),
     path("elimina/", account_views.account_delete, name="account-delete"),
     path("invito/<str:token>/", account_views.invitation_accept, name="invitation-accept"),
+    path(
+        "conferma-affiliazione/<str:token>/",
+        account_views.affiliation_reconfirm,
+        name="affiliation-reconfirm",
+    ),
 ]

@@ -34,7 +34,6 @@ from partners.models import (
     Affiliation,
     Certification,
     EmailDomain,
-    MembershipApplication,
     Organization,
 )
 
@@ -90,13 +89,23 @@ class AffiliationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin
     search_fields = ("user__email", "user__username", "user__last_name", "organization__name")
     autocomplete_fields = ("user", "organization", "verified_by")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "confirmed_at", "reconfirm_requested_at")
     actions = ("promote", "demote")
     fieldsets = (
         (None, {"fields": ("user", "organization", "role", "status", "request_message")}),
         (
             _("Verification"),
-            {"fields": ("verified_via", "verified_at", "verified_by", "created_at", "ended_at")},
+            {
+                "fields": (
+                    "verified_via",
+                    "verified_at",
+                    "verified_by",
+                    "created_at",
+                    "ended_at",
+                    "confirmed_at",
+                    "reconfirm_requested_at",
+                )
+            },
         ),
     )
 
@@ -464,93 +473,5 @@ class CertificationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     date_hierarchy = "expires_on"
 
 
-# --- Membership applications -----------------------------------------------------------------
-
-
-@admin.register(MembershipApplication)
-class MembershipApplicationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "organization_name",
-        "kind",
-        "contact_name",
-        "contact_email",
-        "status",
-        "submitted_at",
-        "reviewed_at",
-        "reviewed_by",
-        "organization",
-    )
-    list_filter = ("status", "kind")
-    list_select_related = ("reviewed_by", "organization")
-    search_fields = ("organization_name", "contact_name", "contact_email")
-    date_hierarchy = "submitted_at"
-    actions = ("approve", "reject")
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "organization_name",
-                    "kind",
-                    "contact_name",
-                    "contact_email",
-                    "certification_reference",
-                    "motivation",
-                    "submitted_at",
-                )
-            },
-        ),
-        (
-            _("Review"),
-            {
-                "fields": (
-                    "status",
-                    "review_notes",
-                    "reviewed_at",
-                    "reviewed_by",
-                    "organization",
-                ),
-                "description": _(
-                    "Approve or reject with the actions; notes saved here are kept with "
-                    "the decision."
-                ),
-            },
-        ),
-    )
-    readonly_fields = ("status", "reviewed_at", "reviewed_by", "organization")
-
-    @admin.action(
-        description=_("Approve selected applications"), permissions=["change"], location=EVERYWHERE
-    )
-    def approve(self, request, queryset):
-        run_action(
-            self,
-            request,
-            queryset,
-            action=actions.membership_application_approve,
-            argument="application",
-            done=lambda n: (
-                ngettext(
-                    "%(count)d application approved: the organisation is now an active member.",
-                    "%(count)d applications approved: the organisations are now active members.",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(
-        description=_("Reject selected applications"), permissions=["change"], location=EVERYWHERE
-    )
-    def reject(self, request, queryset):
-        run_action(
-            self,
-            request,
-            queryset,
-            action=actions.membership_application_reject,
-            argument="application",
-            done=lambda n: (
-                ngettext("%(count)d application rejected.", "%(count)d applications rejected.", n)
-                % {"count": n}
-            ),
-        )
+# Membership applications are reviewed in distretto/admin_applications.py: approving one
+# also seats the organisation in the working group (meetings, a layer above partners).

@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -22,6 +22,7 @@ from common.fields import (
     NOTES_MAX_LENGTH,
     BoundedTextField,
 )
+from common.private_files import private_storage
 from common.validators import EARLIEST_RECORD_DATE, web_url_validator
 from partners.mail_domains import is_public_mail_domain
 
@@ -365,6 +366,50 @@ class Certification(models.Model):
             raise ValidationError(errors)
 
 
+class CertificationReminder(models.Model):
+    """An expiry reminder sent to an organisation's referents: never the same one twice.
+
+    One row per certification, stage and expiry date: a certificate renewed with a new
+    expiry date gets its own reminders.
+    """
+
+    class Stage(models.IntegerChoices):
+        DAYS_90 = 90, _("90 days before expiry")
+        DAYS_30 = 30, _("30 days before expiry")
+        EXPIRY_DAY = 0, _("On the expiry day")
+
+    certification = models.ForeignKey(
+        Certification,
+        on_delete=models.CASCADE,
+        related_name="expiry_reminders",
+        verbose_name=_("Family Audit certification"),
+    )
+    stage = models.PositiveSmallIntegerField(_("reminder"), choices=Stage.choices)
+    expires_on = models.DateField(_("expiry date"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("people told"), default=0)
+
+    class Meta:
+        verbose_name = _("certification expiry reminder")
+        verbose_name_plural = _("certification expiry reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "stage", "expires_on"],
+                name="certification_reminder_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certification} — {self.get_stage_display()}"
+
+
+# Once a year an employee's affiliation is confirmed again; unconfirmed, it lapses after
+# the grace period.
+RECONFIRM_AFTER = datetime.timedelta(days=365)
+RECONFIRM_GRACE = datetime.timedelta(days=30)
+
+
 class AffiliationQuerySet(models.QuerySet):
     def current(self):
         return self.filter(status=Affiliation.Status.ACTIVE)
@@ -379,6 +424,37 @@ class AffiliationQuerySet(models.QuerySet):
         """Pending or active: a person has at most one open affiliation per organisation."""
         return self.filter(status__in=[Affiliation.Status.PENDING, Affiliation.Status.ACTIVE])
 
+    def needing_reconfirmation(self, now=None):
+        """Employees' affiliations confirmed more than RECONFIRM_AFTER ago and not yet asked
+        again: each year the person (work address) or a referent (approved people) confirms
+        that they still work there. Referents are the organisation's own contacts, kept up
+        to date by the coordinator and by each other, and are not asked."""
+        now = now or timezone.now()
+        return (
+            self.current()
+            .filter(
+                role=Affiliation.Role.EMPLOYEE,
+                organization__membership_status=Organization.MembershipStatus.ACTIVE,
+                reconfirm_requested_at__isnull=True,
+            )
+            .alias(last_confirmed=Coalesce("confirmed_at", "verified_at"))
+            .filter(last_confirmed__lte=now - RECONFIRM_AFTER)
+        )
+
+    def awaiting_reconfirmation(self):
+        """Asked to confirm again, not yet confirmed."""
+        return self.current().filter(reconfirm_requested_at__isnull=False)
+
+    def past_grace(self, now=None):
+        """Asked more than RECONFIRM_GRACE ago and still not confirmed: they lapse."""
+        now = now or timezone.now()
+        return self.awaiting_reconfirmation().filter(
+            reconfirm_requested_at__lte=now - RECONFIRM_GRACE
+        )
+
+    def lapsed(self):
+        return self.filter(status=Affiliation.Status.LAPSED)
+
 
 class Affiliation(models.Model):
     """A person belonging to an organisation, as employee or referent."""
@@ -392,6 +468,7 @@ class Affiliation(models.Model):
         ACTIVE = "active", _("Active")
         REJECTED = "rejected", _("Rejected")
         ENDED = "ended", _("Ended")
+        LAPSED = "lapsed", _("Lapsed (not confirmed again)")
 
     class VerifiedVia(models.TextChoices):
         EMAIL_DOMAIN = "email_domain", _("Verified work email")
@@ -430,6 +507,12 @@ class Affiliation(models.Model):
     request_message = BoundedTextField(_("request message"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # The yearly confirmation that the person still works there (see needing_reconfirmation).
+    confirmed_at = models.DateTimeField(_("last confirmed at"), null=True, blank=True)
+    reconfirm_requested_at = models.DateTimeField(_("confirmation asked at"), null=True, blank=True)
+    reconfirm_token_hash = models.CharField(
+        _("confirmation link hash"), max_length=64, blank=True, db_index=True, editable=False
+    )
 
     objects = AffiliationQuerySet.as_manager()
 
@@ -458,26 +541,101 @@ class Affiliation(models.Model):
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
 
 
+class MembershipApplicationQuerySet(models.QuerySet):
+    def open(self):
+        """Applications still under way: not yet approved or rejected."""
+        return self.filter(status__in=MembershipApplication.OPEN_STATUSES)
+
+    def confirmed_open(self):
+        """Open applications whose applicant confirmed the e-mail address: those that count."""
+        return self.open().exclude(status=MembershipApplication.Status.UNCONFIRMED)
+
+    def with_status_token(self, raw_token: str):
+        """The application whose private status link carries this token (compared by hash)."""
+        return self.filter(status_token_hash=hash_invitation_token(raw_token))
+
+
 class MembershipApplication(models.Model):
-    """An organisation asking to join the district, reviewed by the coordinator."""
+    """An organisation asking to join the district, reviewed by the coordinator.
+
+    Applications come from the public page /aderisci/ (the applicant confirms the e-mail
+    address, then follows the application at a private link whose token is stored only as
+    its hash) or are typed in by the coordinator.
+    """
 
     class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Awaiting e-mail confirmation")
         SUBMITTED = "submitted", _("Submitted")
+        INFO_REQUESTED = "info_requested", _("More information requested")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    class Sector(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Private")
+
+    class SizeClass(models.TextChoices):
+        # The Family Audit's own classes (not the EU bands of Organization.HeadcountBand).
+        SMALL = "small", _("Small (up to 15 employees)")
+        MEDIUM = "medium", _("Medium (16 to 100 employees)")
+        LARGE = "large", _("Large (more than 100 employees)")
+
+    OPEN_STATUSES = (Status.UNCONFIRMED, Status.SUBMITTED, Status.INFO_REQUESTED)
+    # The Family Audit phases an applicant can be in (consolidation comes later).
+    APPLICANT_PHASES = (
+        Certification.Phase.PROCESS,
+        Certification.Phase.FAMILY_AUDIT,
+        Certification.Phase.EXECUTIVE,
+        Certification.Phase.MAINTENANCE,
+    )
+    MAX_DOMAINS = 10
+
     organization_name = models.CharField(_("applicant organisation"), max_length=200)
-    kind = models.CharField(_("type"), max_length=30, choices=Organization.Kind.choices)
+    kind = models.CharField(_("legal form"), max_length=30, choices=Organization.Kind.choices)
+    sector = models.CharField(
+        _("public or private"), max_length=10, choices=Sector.choices, blank=True
+    )
+    size_class = models.CharField(
+        _("size class"), max_length=10, choices=SizeClass.choices, blank=True
+    )
     contact_name = models.CharField(_("contact person"), max_length=200)
     contact_email = models.EmailField(_("contact person's email"))
+    certification_phase = models.CharField(
+        _("Family Audit phase"),
+        max_length=20,
+        choices=[(phase.value, phase.label) for phase in APPLICANT_PHASES],
+        blank=True,
+    )
     certification_reference = models.CharField(
         _("Family Audit certification reference"), max_length=200, blank=True
+    )
+    certification_registered_on = models.DateField(
+        _("Family Audit application date"), null=True, blank=True
+    )
+    certification_granted_on = models.DateField(_("certificate grant date"), null=True, blank=True)
+    certification_expires_on = models.DateField(_("certificate expiry date"), null=True, blank=True)
+    certificate = models.FileField(
+        _("certificate (PDF)"),
+        upload_to="applications/",
+        storage=private_storage,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
+    email_domains = BoundedTextField(
+        _("employees' e-mail domains"),
+        max_length=1000,
+        blank=True,
+        help_text=_("One per line, e.g. fbk.eu."),
     )
     motivation = BoundedTextField(_("motivation"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    status_token_hash = models.CharField(
+        _("status link hash"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -497,6 +655,8 @@ class MembershipApplication(models.Model):
         verbose_name=_("created organisation"),
     )
 
+    objects = MembershipApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership application")
         verbose_name_plural = _("membership applications")
@@ -504,14 +664,107 @@ class MembershipApplication(models.Model):
         indexes = [models.Index(fields=["status", "submitted_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
+                condition=Q(status__in=["unconfirmed", "submitted", "info_requested"])
+                | Q(reviewed_at__isnull=False),
                 name="application_reviewed_has_date",
                 violation_error_message=_("A reviewed application must have a review date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(certification_granted_on__isnull=True)
+                | Q(certification_registered_on__isnull=True)
+                | Q(certification_granted_on__gte=F("certification_registered_on")),
+                name="application_granted_after_registered",
+                violation_error_message=_(
+                    "The grant date cannot be earlier than the application date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(certification_expires_on__isnull=True)
+                | Q(certification_granted_on__isnull=True)
+                | Q(certification_expires_on__gt=F("certification_granted_on")),
+                name="application_expires_after_granted",
+                violation_error_message=_("The expiry date must be later than the grant date."),
             ),
         ]
 
     def __str__(self):
         return self.organization_name
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_certified(self):
+        """The applicant already holds a Family Audit certificate (any phase after the process)."""
+        return bool(self.certification_phase) and (
+            self.certification_phase != Certification.Phase.PROCESS
+        )
+
+    def domain_list(self) -> list[str]:
+        return [line.strip() for line in self.email_domains.split() if line.strip()]
+
+    def clean(self):
+        """The Family Audit data of one application make sense together.
+
+        Since March 2025 private organisations can no longer start the Family Audit
+        process: a private applicant must already hold the certificate.
+        """
+        super().clean()
+        errors = _date_errors(
+            self,
+            (
+                "certification_registered_on",
+                "certification_granted_on",
+                "certification_expires_on",
+            ),
+            not_future=("certification_registered_on", "certification_granted_on"),
+        )
+        if (
+            self.sector == self.Sector.PRIVATE
+            and self.certification_phase == Certification.Phase.PROCESS
+        ):
+            errors.setdefault(
+                "certification_phase",
+                _(
+                    "Since March 2025 private organisations can no longer start the Family "
+                    "Audit process: a private organisation can join the district once it "
+                    "holds the Family Audit certificate."
+                ),
+            )
+        if self.is_certified and self.certification_granted_on is None:
+            errors.setdefault(
+                "certification_granted_on",
+                _("Enter the date the certificate was granted."),
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ApplicationMessage(models.Model):
+    """A question of the coordinator about an application, or the applicant's answer."""
+
+    class Author(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        APPLICANT = "applicant", _("Applicant")
+
+    application = models.ForeignKey(
+        MembershipApplication,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("membership application"),
+    )
+    author = models.CharField(_("from"), max_length=20, choices=Author.choices)
+    text = BoundedTextField(_("text"), max_length=NOTES_MAX_LENGTH)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application message")
+        verbose_name_plural = _("application messages")
+        ordering = ["application", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.application} — {self.get_author_display()}"
 
 
 def hash_invitation_token(raw_token: str) -> str:

@@ -26,6 +26,7 @@ from services.models import (
     Category,
     SavedService,
     ServiceRequest,
+    SynonymGroup,
     WelfareService,
 )
 
@@ -55,6 +56,21 @@ class AudienceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     list_editable = ("position",)
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(SafeInputAdminMixin, admin.ModelAdmin):
+    """The words the catalogue's search treats as the same (services/search_synonyms.toml)."""
+
+    list_display = ("name", "term_preview", "updated_at")
+    search_fields = ("name", "terms")
+    fields = ("name", "terms")
+
+    @admin.display(description=_("terms"))
+    def term_preview(self, obj):
+        terms = obj.term_list()
+        shown = ", ".join(terms[:6])
+        return f"{shown}, …" if len(terms) > 6 else shown
 
 
 class WelfareServiceForm(ModelRulesFormMixin, forms.ModelForm):
@@ -134,7 +150,14 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
     autocomplete_fields = ("provider", "audiences", "eligible_organizations")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("published_at", "created_at", "updated_at", "created_by")
+    readonly_fields = (
+        "published_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "minimum_reached_at",
+        "not_running_since",
+    )
     actions = ("publish", "archive", "export_csv")
     fieldsets = (
         (
@@ -157,6 +180,15 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
                     "contact_phone",
                     "booking_url",
                     ("available_from", "available_until"),
+                )
+            },
+        ),
+        (
+            _("Minimum and places"),
+            {
+                "fields": (
+                    ("minimum_participants", "capacity", "signup_deadline"),
+                    ("minimum_reached_at", "not_running_since"),
                 )
             },
         ),

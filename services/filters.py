@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Organization
 
 from .models import Audience, Category, WelfareService
-from .search import RANK_FIELD, clean_query, search_services
+from .search import RANK_FIELD, clean_query, search_catalogue
 
 
 class SearchTextField(forms.CharField):
@@ -92,6 +92,8 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
+        # How the words were matched (services.search.SearchOutcome), once the results are read.
+        self.search_outcome = None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             # Visitors only ever see services open to everyone: nothing to choose.
@@ -124,7 +126,7 @@ class ServiceFilterSet(django_filters.FilterSet):
             if name in cleaned:
                 queryset = filter_.filter(queryset, cleaned[name])
         if self.search_text:
-            queryset = search_services(queryset, self.search_text)
+            queryset, self.search_outcome = search_catalogue(queryset, self.search_text)
         ordering = self.ordering
         if RANK_FIELD not in queryset.query.annotations:
             ordering = Ordering.NEWEST if ordering == Ordering.RELEVANCE else ordering

@@ -33,7 +33,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
-from meetings.models import Attendance
+from meetings.models import (
+    Action,
+    ActionItem,
+    AgendaDocument,
+    AgendaItem,
+    Attendance,
+    CalendarSubscription,
+    Decision,
+    Meeting,
+    MeetingNotice,
+    ProgressNote,
+    hash_feed_token,
+)
 from partners.access import SESSION_KEY
 from partners.models import Affiliation, Organization, ReferentInvitation
 from services.hsds import hsds_id
@@ -127,6 +139,9 @@ MEETINGS_OF_A = expect(
     referent_ab_for_b=200,
 )
 ANONYMOUS_ONLY = {"anonymous": LOGIN}
+# The coordinator's pages about a meeting: referents who see the meeting get 403 (wrong role).
+COORDINATOR_PAGE = expect(403, anonymous=LOGIN, coordinator=200)
+COORDINATOR_POST = expect(403, anonymous=LOGIN)
 # Changing one's second factors: allauth first asks to confirm the password (a session left
 # open is not enough), and only then looks at the object (tests/accounts/test_mfa.py).
 CONFIRM_FIRST = expect(Redirect("account_reauthenticate", back=True), anonymous=LOGIN)
@@ -236,6 +251,18 @@ ROWS = [
     Row("meetings:programme", PUBLIC),
     Row("meetings:programme-year", PUBLIC, {"year": "programme.year"}, "published"),
     Row("meetings:programme-year", NOT_FOUND, {"year": 2015}, "missing"),
+    # --- Joining the district (/aderisci/): public, the links are the secrets ---------------
+    Row("join:application-create", PUBLIC),
+    Row("join:application-confirm", PUBLIC, {"key": "join.key"}, "open"),
+    Row("join:application-confirm", NOT_FOUND, {"key": "not-a-key"}, "unknown"),
+    Row("join:application-status", PUBLIC, {"token": "join.token"}, "open"),
+    Row("join:application-status", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
+    # The applicant's certificate: for the coordinator only; nobody else learns it exists.
+    Row(
+        "join:application-certificate",
+        expect(404, anonymous=LOGIN, coordinator=200),
+        {"pk": "join.pk"},
+    ),
     # --- Working-group meetings: for referents (of the groups' members) and the coordinator --
     Row("meetings:meeting-list", MEETINGS),
     Row("meetings:meeting-calendar", SIGNED_IN),
@@ -255,6 +282,111 @@ ROWS = [
             expect(403, anonymous=LOGIN, referent_b=404, referent_ab_for_b=BACK), "referent_a"
         ),
         data="meeting-rsvp",
+        allowed=("referent_a", 302),
+    ),
+    # The personal calendar address: the token is the credential, whoever fetches it.
+    Row("meetings:meeting-calendar-feed", PUBLIC, {"token": "feed-token-of-a"}, "valid"),
+    Row("meetings:meeting-calendar-feed", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
+    # The coordinator's side of a meeting: referents see the meeting but may not change it.
+    Row(
+        "meetings:meeting-agenda-add",
+        POST_ONLY,
+        {"pk": "group_meeting.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        data="agenda-add",
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:agenda-item-move",
+        POST_ONLY,
+        {"pk": "group_meeting.pk", "item_pk": "agenda_item.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        data="agenda-move",
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:agenda-item-remove",
+        POST_ONLY,
+        {"pk": "group_meeting.pk", "item_pk": "agenda_item.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:agenda-document-add",
+        POST_ONLY,
+        {"pk": "group_meeting.pk", "item_pk": "agenda_item.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        data="agenda-document",
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:agenda-document",
+        MEETINGS,
+        {"pk": "group_meeting.pk", "document_pk": "agenda_document.pk"},
+    ),
+    Row(
+        "meetings:agenda-document-remove",
+        POST_ONLY,
+        {"pk": "group_meeting.pk", "document_pk": "agenda_document.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:meeting-attendance",
+        COORDINATOR_PAGE,
+        {"pk": "past_meeting.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        data="attendance",
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:meeting-minutes-edit",
+        COORDINATOR_PAGE,
+        {"pk": "past_meeting.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        data="minutes",
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:decision-add",
+        POST_ONLY,
+        {"pk": "past_meeting.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        data="decision",
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:decision-remove",
+        POST_ONLY,
+        {"pk": "past_meeting.pk", "decision_pk": "decision.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:action-item-add",
+        POST_ONLY,
+        {"pk": "past_meeting.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        data="action-item",
+        allowed=("coordinator", 302),
+    ),
+    Row(
+        "meetings:action-item-remove",
+        POST_ONLY,
+        {"pk": "past_meeting.pk", "item_pk": "action_item.pk"},
+        post=refused(COORDINATOR_POST, "coordinator"),
+        allowed=("coordinator", 302),
+    ),
+    Row("meetings:attendance-report", COORDINATOR_PAGE, {"year": 2026}),
+    # The programme's actions, for their owners (A leads this one) and the coordinator.
+    Row("meetings:action-list", MEETINGS),
+    Row("meetings:group-list", MEETINGS),
+    Row(
+        "meetings:action-progress",
+        expect(403, anonymous=LOGIN, referent_a=200, referent_b=404, coordinator=200),
+        {"pk": "action_a.pk"},
+        post=refused(expect(403, anonymous=LOGIN, referent_b=404), "referent_a", "coordinator"),
+        data="progress",
         allowed=("referent_a", 302),
     ),
     # --- Catalogue ----------------------------------------------------------------------------
@@ -327,6 +459,20 @@ ROWS = [
         post=refused(expect(404, anonymous=LOGIN), "employee_a"),
         allowed=("employee_a", 302),
     ),
+    # A request's own buttons: only the person who sent it (everybody else: no such request).
+    Row(
+        "services:request-withdraw",
+        POST_ONLY,
+        {"pk": "request_b.pk"},
+        post=refused(expect(404, anonymous=LOGIN), "employee_b"),
+        allowed=("employee_b", 302),
+    ),
+    Row(
+        "services:place-confirm",
+        POST_ONLY,
+        {"pk": "request_b.pk"},
+        post=refused(expect(404, anonymous=LOGIN), "employee_b"),
+    ),
     # --- The person's own pages (partners/account_urls.py) -----------------------------------
     Row("account:profile", SIGNED_IN),
     Row(
@@ -344,7 +490,24 @@ ROWS = [
         post=refused(expect(404, anonymous=LOGIN), "employee_a"),
         allowed=("employee_a", 302),
     ),
+    # The yearly confirmation mailed to a work address: the link is the proof, no sign-in.
+    Row("account:affiliation-reconfirm", PUBLIC, {"token": "reconfirm.token"}, "open"),
+    Row("account:affiliation-reconfirm", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
     Row("account:data-export", POST_ONLY, post=ANONYMOUS_ONLY),
+    # A calendar address for those who have meetings: referents and the coordinator.
+    Row(
+        "account:calendar-renew",
+        POST_ONLY,
+        post=refused(expect(403, anonymous=LOGIN), "referent_a", "referent_b", "coordinator"),
+        allowed=("referent_b", 302),
+    ),
+    # Anybody signed in may switch their own address off (nothing happens without one).
+    Row(
+        "account:calendar-revoke",
+        POST_ONLY,
+        post=refused(expect(302, anonymous=LOGIN), "referent_a"),
+        allowed=("referent_a", 302),
+    ),
     Row(
         "account:account-delete",
         SIGNED_IN,
@@ -523,6 +686,14 @@ ROWS = [
         post=refused(AREA_POST_OF_A, "referent_a"),
         allowed=("referent_a", 302),
     ),
+    # A's referents confirm, once a year, the people they approved.
+    Row(
+        "area:member-reapprove",
+        POST_ONLY,
+        {"pk": "reconfirm.reapprove_a"},
+        post=refused(AREA_POST_OF_A, "referent_a"),
+        allowed=("referent_a", 302),
+    ),
     Row(
         "area:affiliation-approve",
         POST_ONLY,
@@ -656,7 +827,7 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
     minutes = SimpleUploadedFile(
         "verbale.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
     )
-    return SimpleNamespace(
+    world = SimpleNamespace(
         org_a=org_a,
         category=category,
         # The open data's identifiers of the same records.
@@ -701,6 +872,82 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         group_meeting=factories.make_meeting(main_group, minutes_file=minutes),
         subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
         key_a=stored_key(referent_a),
+        join=_applications(),
+        reconfirm=_reconfirmations(org_a),
+    )
+    world.org_b = org_b
+    AgendaItem.objects.create(meeting=world.group_meeting, position=1, title="Apertura")
+    world.agenda_item = AgendaItem.objects.create(
+        meeting=world.group_meeting, position=2, title="Programma"
+    )
+    world.agenda_document = AgendaDocument.objects.create(
+        item=world.agenda_item,
+        title="Bozza",
+        file=SimpleUploadedFile("bozza.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    world.past_meeting = factories.make_meeting(
+        main_group, starts_at=timezone.now() - timedelta(days=2)
+    )
+    world.decision = Decision.objects.create(meeting=world.past_meeting, text="Deciso.")
+    world.action_item = ActionItem.objects.create(meeting=world.past_meeting, what="Da fare")
+    world.action_item.owners.add(org_a)
+    world.action_a = factories.make_action(world.programme, org_a)
+    CalendarSubscription.objects.create(
+        user=referent_a, token_hash=hash_feed_token("feed-token-of-a")
+    )
+    return world
+
+
+def _reconfirmations(org_a):
+    """Two of A's employees asked this year's confirmation: by their work address, and by
+    a referent (approved by hand)."""
+    from partners.models import hash_invitation_token
+
+    asked = {"reconfirm_requested_at": timezone.now()}
+    factories.affiliate(
+        factories.make_user("paola@alfa.example"),
+        org_a,
+        verified_via=Affiliation.VerifiedVia.EMAIL_DOMAIN,
+        reconfirm_token_hash=hash_invitation_token("token-di-conferma"),
+        **asked,
+    )
+    approved = factories.affiliate(
+        factories.make_user("luca@example.net"),
+        org_a,
+        verified_via=Affiliation.VerifiedVia.REFERENT_APPROVAL,
+        **asked,
+    )
+    return SimpleNamespace(token="token-di-conferma", reapprove_a=approved.pk)
+
+
+def _applications():
+    """An application waiting for its e-mail confirmation, and one waiting for an answer."""
+    from partners.actions import membership_application_confirmation_key
+    from partners.models import MembershipApplication, hash_invitation_token
+
+    fields = {"kind": "cooperative", "contact_name": "Giulia Rossi"}
+    unconfirmed = MembershipApplication.objects.create(
+        organization_name="Cooperativa Nuova",
+        contact_email="giulia@nuova.example",
+        status=MembershipApplication.Status.UNCONFIRMED,
+        **fields,
+    )
+    waiting = MembershipApplication.objects.create(
+        organization_name="Cooperativa In Attesa",
+        contact_email="giulia@attesa.example",
+        status=MembershipApplication.Status.INFO_REQUESTED,
+        email_confirmed_at=timezone.now(),
+        status_token_hash=hash_invitation_token("token-della-domanda"),
+        certificate=SimpleUploadedFile(
+            "certificato.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+        **fields,
+    )
+    waiting.messages.create(author="coordinator", text="Quanti dipendenti avete?")
+    return SimpleNamespace(
+        key=membership_application_confirmation_key(unconfirmed),
+        token="token-della-domanda",
+        pk=waiting.pk,
     )
 
 
@@ -735,6 +982,26 @@ def post_data(row, world):
         "request-answer": {"status": "accepted", "answer": "Ti aspettiamo lunedì."},
         "affiliation-reject": {"reason": "Non risulta tra i dipendenti."},
         "meeting-rsvp": {"status": "confirmed", "representative": "Carla Rossi"},
+        "agenda-add": {"title": "Nuovo punto"},
+        "agenda-move": {"direction": "up"},
+        "agenda-document": {
+            "title": "Allegato",
+            "file": SimpleUploadedFile(
+                "allegato.pdf", factories.pdf_bytes(), content_type="application/pdf"
+            ),
+        },
+        "attendance": {
+            f"org-{org_a.pk}": "attended",
+            f"org-{world.org_b.pk}": "absent",
+        },
+        "minutes": {"minutes": "Presenti tutti."},
+        "decision": {"text": "Si approva."},
+        "action-item": {"what": "Raccogliere i dati", "owners": [str(org_a.pk)]},
+        "progress": {
+            "status": "in_progress",
+            "text": "Avviata.",
+            "written_on": timezone.localdate().isoformat(),
+        },
     }
     return bodies[row.data]
 
@@ -753,6 +1020,16 @@ def snapshot():
         LogEntry,
         Attendance,
         Authenticator,
+        Meeting,
+        AgendaItem,
+        AgendaDocument,
+        Decision,
+        ActionItem,
+        ActionItem.owners.through,
+        Action,
+        ProgressNote,
+        CalendarSubscription,
+        MeetingNotice,
     ]
     state = {
         model._meta.label: list(model.objects.order_by("pk").values_list()) for model in models

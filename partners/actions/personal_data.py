@@ -60,6 +60,8 @@ def user_export_data(*, user: AbstractBaseUser) -> dict:
                 "request_message": a.request_message,
                 "created_at": _iso(a.created_at),
                 "ended_at": _iso(a.ended_at),
+                "confirmed_at": _iso(a.confirmed_at),
+                "confirmation_asked_at": _iso(a.reconfirm_requested_at),
             }
             for a in affiliations
         ],

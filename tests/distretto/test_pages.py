@@ -369,6 +369,7 @@ def test_sitemap_lists_public_services_partners_and_agreements_in_both_languages
         "/servizi/aperto-a-tutti/",
         "/accordi/accordo-pubblico/",
         "/programma/",
+        "/aderisci/",
         "/accessibilita/",
         "/privacy/",
     ]:
