@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke login-cost
+.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke drill login-cost
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required (found %s)" % sys.version.split()[0])'
@@ -52,6 +52,11 @@ stack-stop:
 # Start the stack, a few requests through nginx, stop it (CI runs this).
 stack-smoke:
 	bash deploy/stack/smoke.sh
+
+# Fault drills under load against the stack (started if needed; left running): see README
+# "Fault drills". Takes about 5 minutes; exits non-zero if a write or a mail was lost or doubled.
+drill:
+	$(PY) deploy/drill/drill.py
 
 # Do logins starve page requests? sync vs threaded workers, measured on loopback (README).
 login-cost: install

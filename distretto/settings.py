@@ -98,8 +98,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
-    "django_tasks_db",
+    # Before django_tasks_db: background's `db_worker` (which waits out a database outage)
+    # takes the place of django-tasks-db's own.
     "background",
+    "django_tasks_db",
     "distretto",
     "partners",
     "agreements",

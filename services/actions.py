@@ -509,9 +509,17 @@ def service_request_answer(
     answer: str,
     actor: AbstractBaseUser,
 ) -> ServiceRequest:
-    """The provider's answer; the person who asked gets it by e-mail."""
+    """The provider's answer; the person who asked gets it by e-mail.
+
+    The same answer sent again (a double click, or the form sent once more after an error
+    page while the first one had gone through) changes nothing and mails nobody twice.
+    """
     if status not in ANSWER_STATUSES:
         raise ValidationError(_("Choose an answer."))
+    # Locked: of two identical answers sent at the same moment, the second sees the first.
+    current = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    if current.status == status and current.answer == answer:
+        return current
     service_request.status = status
     service_request.answer = answer
     service_request.answered_by = actor

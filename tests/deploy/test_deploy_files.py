@@ -68,6 +68,22 @@ def test_the_stack_scripts_are_valid_bash():
         assert result.returncode == 0, f"{script.name}: {result.stderr}"
 
 
+def test_when_no_app_server_answers_nginx_sends_the_portals_503_with_retry_after():
+    """A POST whose app server died under it got nginx's bare 502 (found by `make drill`)."""
+    from common.availability import RETRY_AFTER_SECONDS
+    from distretto.management.commands.render_error_pages import UNAVAILABLE_PAGE
+
+    site = nginx_site()
+    assert re.search(r"^\s*error_page 502 504 =503 /_unavailable\.html;$", site, re.MULTILINE)
+    page = re.search(r"location = /_unavailable\.html \{(.*?)\}", site, re.DOTALL).group(1)
+    assert "internal;" in page
+    assert f"alias @STATIC_ROOT@/{UNAVAILABLE_PAGE.as_posix()};" in page
+    assert f"add_header Retry-After {RETRY_AFTER_SECONDS} always;" in page
+    # make stack renders the page after collecting the static files.
+    up = (DEPLOY / "stack" / "up.sh").read_text()
+    assert up.index("manage.py render_error_pages") > up.index("manage.py collectstatic")
+
+
 def unit_setting(path: Path, key: str) -> str:
     return re.search(rf"^{key}=(.*)$", path.read_text(), re.MULTILINE).group(1)
 
