@@ -66,3 +66,19 @@ def test_the_stack_scripts_are_valid_bash():
     for script in sorted((DEPLOY / "stack").glob("*.sh")):
         result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
         assert result.returncode == 0, f"{script.name}: {result.stderr}"
+
+
+def environment_variables_read_by(path: Path) -> set[str]:
+    source = path.read_text()
+    pattern = r'(?:env(?:bool|int|list)?|environ\.get|environ\[|_int)\(?\s*"([A-Z][A-Z0-9_]+)"'
+    return set(re.findall(pattern, source))
+
+
+def test_the_readme_documents_every_setting_read_from_the_environment():
+    readme = (DEPLOY.parent / "README.md").read_text()
+    read = environment_variables_read_by(DEPLOY.parent / "distretto" / "settings.py")
+    read |= environment_variables_read_by(DEPLOY / "gunicorn.conf.py")
+    assert {"SECURE_HSTS_PRELOAD", "DB_CONN_MAX_AGE", "SERVER_EMAIL", "GUNICORN_BIND"} <= read
+    assert {name for name in read if f"`{name}`" not in readme} == set()
+    assert "`make run PORT=" in readme
+    assert "/healthz" in readme
