@@ -36,8 +36,7 @@ class Command(BaseCommand):
         report = load_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo district loaded: %(created)d rows created, %(updated)d updated."
-                % {"created": report.created, "updated": report.updated}
+                f"Demo district loaded: {report.created} rows created, {report.updated} updated."
             )
         )
         rows = [("E-mail", "Role", "Organisation", "Affiliation")] + [
@@ -54,6 +53,5 @@ class Command(BaseCommand):
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
         self.stdout.write("")
         self.stdout.write(
-            "Password of every demo account (set when the account is created): %(password)s"
-            % {"password": DEMO_PASSWORD}
+            "Password of every demo account (set when the account is created): " + DEMO_PASSWORD
         )
