@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests.accounts.helpers import sign_up_and_confirm
 from tests.area.helpers import pending_affiliation
 from tests.factories import PASSWORD
 
@@ -47,4 +48,9 @@ def test_a_next_address_wins_over_the_role_landing(client, referent_a):
 def test_a_waiting_affiliation_request_lands_on_the_profile(client, org_a):
     waiting = pending_affiliation(org_a).user
     response = log_in(client, waiting)
+    assert response["Location"] == reverse("account:profile")
+
+
+def test_a_new_account_lands_on_its_profile_which_says_where_it_belongs(client, org_a):
+    response = sign_up_and_confirm(client, "nuova@alfa.example")
     assert response["Location"] == reverse("account:profile")
