@@ -17,6 +17,7 @@ from common.audit import log_action, send_templated_mail
 from common.records import Ensured, ensure, log_ensured
 from common.uploads import random_image_name
 from partners.models import Affiliation, Organization
+from services import rules
 from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
 from services.slugs import unique_service_slug
 
@@ -239,6 +240,9 @@ def service_request_send(
     The caller has checked that `actor` may see the service and belongs to `organization`.
     One open request per person and service: a second one would only duplicate the first.
     """
+    closed = rules.requests_closed_reason(service)
+    if closed:
+        raise ValidationError(closed)
     if kind not in ServiceRequest.Kind.values:
         raise ValidationError(_("Choose whether you are interested or want to book."))
     if _has_open_request(service, actor):
