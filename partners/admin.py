@@ -7,6 +7,7 @@ from django.contrib.admin import helpers
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -451,20 +452,32 @@ class CertificationAttentionFilter(admin.SimpleListFilter):
 
 @admin.register(Certification)
 class CertificationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "organization",
-        "phase",
-        "status",
-        "registered_on",
-        "granted_on",
-        "expires_on",
-        "reference",
-    )
+    # Short dates and no registration date (it is on each certificate's page): the list fits
+    # a 1366 px screen beside the navigation and the filters.
+    list_display = ("organization", "phase", "status", "granted", "expires", "reference")
     list_filter = (CertificationAttentionFilter, "phase", "status")
     list_select_related = ("organization",)
     search_fields = ("organization__name", "reference")
     autocomplete_fields = ("organization",)
     date_hierarchy = "expires_on"
+
+    @admin.display(
+        description=Certification._meta.get_field("granted_on").verbose_name,
+        ordering="granted_on",
+    )
+    def granted(self, obj):
+        return short_date(obj.granted_on)
+
+    @admin.display(
+        description=Certification._meta.get_field("expires_on").verbose_name,
+        ordering="expires_on",
+    )
+    def expires(self, obj):
+        return short_date(obj.expires_on)
+
+
+def short_date(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "–"
 
 
 # --- Membership applications -----------------------------------------------------------------
