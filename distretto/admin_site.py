@@ -5,6 +5,7 @@ django.contrib.admin) makes this the default `admin.site`, so every app register
 """
 
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_helpers import ReadableMessagesMixin
@@ -77,6 +78,12 @@ class DistrettoAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__},
             )
         return super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self):
+        from distretto import exports  # the domain apps' models: loaded once apps are ready
+
+        own = [path("exports/<slug:kind>/", self.admin_view(exports.export), name="export")]
+        return own + super().get_urls()
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)

@@ -178,7 +178,7 @@ class CertificationInline(SafeInputAdminMixin, admin.TabularInline):
     extra = 0
 
 
-class ReferentInvitationInline(admin.TabularInline):
+class ReferentInvitationInline(SafeInputAdminMixin, admin.TabularInline):
     """The organisation's invitations, to follow them: sent from "Invite a referent" above
     (or the invitations list), never edited here."""
 
@@ -503,7 +503,7 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
                 organization.left_on,
                 organization.area,
                 organization.website,
-                ";".join(domain.domain for domain in organization.email_domains.all()),
+                ", ".join(domain.domain for domain in organization.email_domains.all()),
                 PHASE_NAMES.get(organization.current_phase, ""),
             )
             for organization in queryset

@@ -191,6 +191,18 @@ ADMIN_ROWS = [
         if model._meta.app_label in OUR_APPS
         and (view != "add" or admin.site._registry[model].has_add_permission(_COORDINATOR))
     ),
+    # The coordinator's exports (distretto/exports.py): personal data, the coordinator only;
+    # POST is 405 for everyone in the back office.
+    *(
+        Row(
+            "admin:export",
+            expect(ADMIN_LOGIN, coordinator=200, staff=403),
+            {"kind": kind},
+            variant=kind,
+            post=expect(ADMIN_LOGIN, coordinator=405, staff=405),
+        )
+        for kind in ("people", "requests", "signatures", "attendance")
+    ),
 ]
 
 ROWS = [
