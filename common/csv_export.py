@@ -4,8 +4,8 @@ Excel guesses the encoding of a CSV file from a byte-order mark: without one, ac
 Italian names come out garbled. It also splits lines at its locale's list separator: a
 semicolon where the decimal separator is a comma (Italian), a comma elsewhere; the file
 uses the separator of the page's language, so it opens in columns in either. Cells that
-start with ``=``, ``+``, ``-`` or ``@`` would be run as formulas (CSV injection), so they get a leading apostrophe, which spreadsheets
-show as plain text.
+start with ``=``, ``+``, ``-`` or ``@`` would be run as formulas (CSV injection), so they
+get a leading apostrophe, which spreadsheets show as plain text.
 """
 
 import csv
