@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke
+.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke login-cost
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required (found %s)" % sys.version.split()[0])'
@@ -53,6 +53,10 @@ stack-stop:
 # Start the stack, a few requests through nginx, stop it (CI runs this).
 stack-smoke:
 	bash deploy/stack/smoke.sh
+
+# Do logins starve page requests? sync vs threaded workers, measured on loopback (README).
+login-cost: install
+	$(PY) deploy/loadtest/login_cost.py
 
 # Extract the strings to translate into locale/it and compile them (needs GNU gettext).
 MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=staticfiles --ignore=test-artefacts

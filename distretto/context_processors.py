@@ -1,18 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from partners.models import Organization
-from partners.rules import is_referent
-
-
-def _institutional_contact():
-    return (
-        Organization.objects.public()
-        .filter(role=Organization.Role.INSTITUTIONAL)
-        .only("name", "slug", "address", "contact_email", "contact_phone", "website")
-        .order_by("pk")
-        .first()
-    )
+from partners.rules import coordinating_organization, is_referent
 
 
 def site(request):
@@ -26,6 +15,6 @@ def site(request):
     user = getattr(request, "user", None)
     return {
         "SITE_URL": settings.SITE_URL,
-        "site_contact": SimpleLazyObject(_institutional_contact),
+        "site_contact": SimpleLazyObject(coordinating_organization),
         "user_is_referent": SimpleLazyObject(lambda: is_referent(user)),
     }

@@ -6,12 +6,14 @@ It shows partners' and services' objects, so it lives in the composition layer.
 from allauth.account.models import EmailAddress
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from partners.access import private
 from partners.models import Affiliation, Organization
 from partners.rules import is_referent
 from services.models import ServiceRequest
+from services.needs import open_survey
 
 
 @require_GET
@@ -49,6 +51,7 @@ def profile(request):
         if verified_domains
         else [],
         "email_addresses": email_addresses,
+        "needs_survey": open_survey(timezone.localdate()) if current else None,
         "recent_service_requests": ServiceRequest.objects.filter(requester=request.user)
         .select_related("service")
         .order_by("-created_at")[:5],

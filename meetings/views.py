@@ -1,6 +1,7 @@
 from datetime import UTC
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Prefetch, Value, When
@@ -14,7 +15,7 @@ from icalendar import Calendar, Event
 
 from common.forms import page_number
 from common.private_files import serve_private_file
-from partners.access import forbidden, require_login
+from partners.access import forbidden, private, require_login
 from partners.models import Organization
 from services.models import WelfareService
 
@@ -194,13 +195,23 @@ def meeting_detail(request, pk):
 
 
 @require_safe
-@require_meeting_access
 def meeting_minutes(request, pk):
-    """The signed minutes as a PDF, for those who can see the meeting."""
+    """The signed minutes as a PDF, for those who can see the meeting.
+
+    A private file answers 404 to every signed-in person without the right (employees,
+    referents of other organisations, people with no organisation), like a file that does
+    not exist, so its address reveals nothing; visitors not logged in get the login page
+    for any number, existing or not. No session organisation is needed: the rule is who
+    the person is (Meeting.objects.visible_to).
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).only("pk", "minutes_file"), pk=pk
     )
-    return serve_private_file(meeting.minutes_file, filename=f"verbale-incontro-{meeting.pk}.pdf")
+    return private(
+        serve_private_file(meeting.minutes_file, filename=f"verbale-incontro-{meeting.pk}.pdf")
+    )
 
 
 @require_POST

@@ -39,7 +39,10 @@ class AccountAdapter(DefaultAccountAdapter):
         outbox's background task too: the request never waits for the mail server.
 
         As allauth's own send_mail, except the last step. Enqueued at once rather than on
-        commit: allauth sends outside our write actions' transactions.
+        commit: allauth sends outside our write actions' transactions. That is still safe
+        inside a transaction: the outbox row and, with the database queue
+        (django-tasks-db), the task row are written on the same connection, so a rollback
+        takes both away and the worker never sees a task whose mail does not exist.
         """
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}

@@ -26,7 +26,6 @@ from common.admin_helpers import (
 )
 from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
-from common.uploads import delete_replaced_file, stored_file_name
 from partners import actions
 from partners.admin_affiliations import (
     AffiliationForm,
@@ -332,13 +331,11 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
         return readonly
 
     def save_model(self, request, obj, form, change):
+        fields = form_model_fields(obj, form)
         if change:
             # The membership status is read-only here: it changes through the actions.
-            old_logo = stored_file_name(obj, "logo")
-            super().save_model(request, obj, form, change)
-            delete_replaced_file(obj, "logo", old_logo)
+            actions.organization_update(organization=obj, actor=request.user, **fields)
         else:
-            fields = form_model_fields(obj, form)
             adopt(obj, actions.organization_create(actor=request.user, **fields))
         email = form.cleaned_data.get("invite_referent")
         if email:

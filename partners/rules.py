@@ -69,3 +69,15 @@ def is_referent(user) -> bool:
 def may_manage_people(user, organization: Organization) -> bool:
     """An organisation's people are managed by its referents; the coordinator may step in."""
     return is_coordinator(user) or is_referent_of(user, organization)
+
+
+def coordinating_organization():
+    """The public body coordinating the District (the Comune di Trento in the seed): the
+    first public institutional member, whose contacts are the District's own, or None."""
+    return (
+        Organization.objects.public()
+        .filter(role=Organization.Role.INSTITUTIONAL)
+        .only("name", "slug", "address", "contact_email", "contact_phone", "website")
+        .order_by("pk")
+        .first()
+    )

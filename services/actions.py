@@ -15,10 +15,19 @@ from django.utils.translation import gettext as _
 
 from common.audit import log_action, send_templated_mail
 from common.records import Ensured, ensure, log_ensured
-from common.uploads import random_image_name
+from common.uploads import delete_replaced_file, random_image_name, stored_file_name
 from partners.models import Affiliation, Organization
 from services import rules
-from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
+from services.models import (
+    AgeBand,
+    Audience,
+    Category,
+    NeedsAnswer,
+    NeedsSurvey,
+    SavedService,
+    ServiceRequest,
+    WelfareService,
+)
 from services.slugs import unique_service_slug
 
 
@@ -146,6 +155,45 @@ def service_update(
     if old_image and old_image != service.image.name:
         _delete_file_later(old_image)
     log_action(actor, service, _("Service changed in the partner area."))
+    return service
+
+
+@transaction.atomic
+def service_record_create(*, actor: AbstractBaseUser | None, **fields) -> WelfareService:
+    """A new service typed in the back office, always a draft: publishing is its own action.
+
+    ``fields`` are the model's fields (the provider among them); a slug left empty is
+    chosen from the title.
+    """
+    fields.pop("status", None)
+    service = WelfareService(**fields, status=WelfareService.Status.DRAFT, created_by=actor)
+    if service.slug:
+        service.full_clean()
+        service.save()
+    else:
+        _save_with_new_slug(service)
+    log_action(actor, service, _("Service created as a draft in the back office."), flag=ADDITION)
+    return service
+
+
+@transaction.atomic
+def service_record_update(
+    *, service: WelfareService, actor: AbstractBaseUser | None, **fields
+) -> WelfareService:
+    """Change a service's record in the back office; ``fields`` are the model's fields.
+
+    The status is refused here (publish and archive are actions that check and tell);
+    a replaced or removed image leaves the storage once the change is committed.
+    """
+    if "status" in fields:
+        raise ValidationError(_("Change the status with the publish or archive actions."))
+    old_image = stored_file_name(service, "image")
+    for name, value in fields.items():
+        setattr(service, name, value)
+    service.full_clean()
+    service.save()
+    delete_replaced_file(service, "image", old_image)
+    log_action(actor, service, _("Service changed in the back office."))
     return service
 
 
@@ -357,3 +405,56 @@ def service_ensure(
     result = ensure(WelfareService, {"slug": slug}, fields)
     log_ensured(actor, result)
     return result
+
+
+# --- The needs survey -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def needs_survey_open(*, actor: AbstractBaseUser | None, **fields) -> NeedsSurvey:
+    """A new yearly survey (year, opens_on, closes_on, introduction)."""
+    survey = NeedsSurvey(**fields)
+    survey.full_clean()
+    survey.save()
+    log_action(actor, survey, _("Needs survey opened."), flag=ADDITION)
+    return survey
+
+
+@transaction.atomic
+def needs_survey_update(*, survey: NeedsSurvey, actor: AbstractBaseUser | None, **fields):
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    survey.full_clean()
+    survey.save()
+    log_action(actor, survey, _("Needs survey changed."))
+    return survey
+
+
+@transaction.atomic
+def needs_answer_save(
+    *, survey: NeedsSurvey, actor: AbstractBaseUser, categories, age_bands, comment: str
+) -> NeedsAnswer:
+    """Save the person's answer (a second answer replaces the first) while the survey is open."""
+    from services.needs import may_answer, respondent_organization
+
+    if not survey.is_open(timezone.localdate()):
+        raise ValidationError(_("This survey is closed: answers can no longer be changed."))
+    if not may_answer(actor):
+        raise ValidationError(
+            _("The survey is for the employees of the District's partner organisations.")
+        )
+    unknown = set(age_bands) - set(AgeBand.values)
+    if unknown:
+        raise ValidationError(_("Choose the age bands from the list."))
+    answer, _created = NeedsAnswer.objects.select_for_update().get_or_create(
+        survey=survey,
+        respondent=actor,
+        defaults={"organization": respondent_organization(actor)},
+    )
+    answer.organization = respondent_organization(actor)
+    answer.age_bands = [band for band in AgeBand.values if band in set(age_bands)]
+    answer.comment = comment
+    answer.full_clean()
+    answer.save()
+    answer.categories.set(categories)
+    return answer

@@ -10,13 +10,14 @@ from common.admin_helpers import (
     EVERYWHERE,
     UPLOAD_FIELD_OVERRIDES,
     ActionRefusalMixin,
+    adopt,
+    form_model_fields,
     related_count,
     run_action,
 )
 from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
 from common.forms import ModelRulesFormMixin
-from common.uploads import delete_replaced_file, stored_file_name
 from partners.models import Organization
 from services import actions
 from services.models import (
@@ -168,18 +169,16 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
     )
 
     def save_model(self, request, obj, form, change):
-        """Fields are saved as they are; a change of status goes through the action."""
-        if not change:
-            obj.created_by = request.user
+        """Saved by services.actions; a change of status goes through publish or archive."""
         wanted = obj.status
-        obj.status = (
-            WelfareService.objects.values_list("status", flat=True).get(pk=obj.pk)
-            if change
-            else WelfareService.Status.DRAFT
-        )
-        old_image = stored_file_name(obj, "image")
-        super().save_model(request, obj, form, change)
-        delete_replaced_file(obj, "image", old_image)
+        fields = form_model_fields(obj, form)
+        fields.pop("status", None)
+        if change:
+            obj.status = WelfareService.objects.values_list("status", flat=True).get(pk=obj.pk)
+            actions.service_record_update(service=obj, actor=request.user, **fields)
+        else:
+            fields.pop("created_by", None)
+            adopt(obj, actions.service_record_create(actor=request.user, **fields))
         if wanted == obj.status:
             return
         if wanted == WelfareService.Status.PUBLISHED:
@@ -306,3 +305,7 @@ class SavedServiceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("user", "service")
     date_hierarchy = "saved_at"
     readonly_fields = ("saved_at",)
+
+
+# The needs surveys have their own module.
+from services import admin_needs  # noqa: E402, F401

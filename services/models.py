@@ -459,3 +459,7 @@ class SavedService(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.service}"
+
+
+# The yearly needs survey (services/needs_models.py) belongs to this app.
+from services.needs_models import AgeBand, NeedsAnswer, NeedsSurvey  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, needs_views, views
 
 app_name = "services"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # Fixed pages before `<slug:slug>/`; their slugs are reserved (services/slugs.py).
     path("mie-richieste/", account_views.my_requests, name="my-requests"),
     path("salvati/", account_views.saved_list, name="saved-list"),
+    path("indagine-bisogni/", needs_views.needs_survey, name="needs-survey"),
     path("<slug:slug>/", views.service_detail, name="service-detail"),
     path("<slug:slug>/richiesta/", account_views.service_request, name="service-request"),
     path("<slug:slug>/salva/", account_views.service_save, name="service-save"),

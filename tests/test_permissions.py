@@ -36,7 +36,8 @@ from django.utils import timezone, translation
 from meetings.models import Attendance
 from partners.access import SESSION_KEY
 from partners.models import Affiliation, Organization, ReferentInvitation
-from services.models import SavedService, ServiceRequest, WelfareService
+from services.hsds import hsds_id
+from services.models import NeedsSurvey, SavedService, ServiceRequest, WelfareService
 from tests import factories
 from tests.accounts.softkey import stored_key
 from tests.area.helpers import pending_affiliation, service_data
@@ -125,6 +126,12 @@ AREA_POST = expect(403, anonymous=LOGIN)
 NOT_FOUND = expect(404)
 # Meetings pages: the referents of the groups' members and the coordinator.
 MEETINGS = expect(403, anonymous=LOGIN, referent_a=200, referent_b=200, coordinator=200)
+# A private file (the minutes): 404 for every signed-in person without the right, as if
+# it did not exist; the login page for visitors, whatever the number.
+PRIVATE_FILE = expect(404, anonymous=LOGIN, referent_a=200, referent_b=200, coordinator=200)
+PRIVATE_FILE_OF_A = expect(
+    404, anonymous=LOGIN, referent_a=200, coordinator=200, referent_ab_for_b=200
+)
 MEETINGS_OF_A = expect(
     403,
     anonymous=LOGIN,
@@ -215,6 +222,26 @@ ROWS = [
     Row("readyz", PUBLIC),
     Row("robots-txt", PUBLIC),
     Row("sitemap", PUBLIC),
+    # --- The network's balance: totals for all, the whole network for the coordinator ----
+    Row("balance", PUBLIC),
+    Row("balance-network", expect(403, anonymous=LOGIN, coordinator=200)),
+    Row("area:balance", AREA),
+    # --- Open data: the same for everybody; reserved services do not exist there -----------
+    Row("open-data", PUBLIC),
+    Row("open-data-dcat", PUBLIC),
+    Row("hsds:root", PUBLIC),
+    Row("hsds:service-list", PUBLIC),
+    Row("hsds:service-detail", PUBLIC, {"identifier": "hsds.public_service"}, "everyone"),
+    Row("hsds:service-detail", NOT_FOUND, {"identifier": "hsds.reserved_service"}, "reserved"),
+    Row("hsds:organization-list", PUBLIC),
+    Row("hsds:organization-detail", PUBLIC, {"identifier": "hsds.organization"}),
+    Row("hsds:service-at-location-list", PUBLIC),
+    Row("hsds:service-at-location-detail", PUBLIC, {"identifier": "hsds.place"}),
+    Row("hsds:taxonomy-list", PUBLIC),
+    Row("hsds:taxonomy-detail", PUBLIC, {"identifier": "hsds.taxonomy"}),
+    Row("hsds:taxonomy-term-list", PUBLIC),
+    Row("hsds:taxonomy-term-detail", PUBLIC, {"identifier": "hsds.term"}),
+    Row("hsds:data-package", PUBLIC),
     # Django's language switch: a GET only goes back (here to the home page).
     Row("set_language", expect(Redirect("/"))),
     # --- Public directory, agreements, programme --------------------------------------------
@@ -243,8 +270,8 @@ ROWS = [
     Row("meetings:meeting-detail", MEETINGS, {"pk": "group_meeting.pk"}, "main_group"),
     # Only A is in the sub-group: B's referent must not learn the meeting exists.
     Row("meetings:meeting-detail", MEETINGS_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
-    Row("meetings:meeting-minutes", MEETINGS, {"pk": "group_meeting.pk"}, "main_group"),
-    Row("meetings:meeting-minutes", MEETINGS_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
+    Row("meetings:meeting-minutes", PRIVATE_FILE, {"pk": "group_meeting.pk"}, "main_group"),
+    Row("meetings:meeting-minutes", PRIVATE_FILE_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
     Row(
         "meetings:meeting-rsvp",
         POST_ONLY,
@@ -278,6 +305,22 @@ ROWS = [
     Row("services:service-detail", NOT_FOUND, {"slug": "draft_a.slug"}, "draft"),
     Row("services:my-requests", SIGNED_IN),
     Row("services:saved-list", SIGNED_IN),
+    # The needs survey: verified employees of active partners (referents are employees too).
+    Row(
+        "services:needs-survey",
+        expect(
+            403,
+            anonymous=LOGIN,
+            employee_a=200,
+            employee_b=200,
+            referent_a=200,
+            referent_b=200,
+            referent_ab_for_a=200,
+            referent_ab_for_b=200,
+        ),
+    ),
+    Row("needs-results", expect(403, anonymous=LOGIN, coordinator=200)),
+    Row("needs-gaps-export", expect(403, anonymous=LOGIN, coordinator=200)),
     Row(
         "services:service-request",
         POST_ONLY,
@@ -602,7 +645,12 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         status=WelfareService.Status.DRAFT,
     )
     public_a = factories.make_service(
-        org_a, category=category, title="Nido di Alfa", slug="nido-alfa"
+        org_a,
+        category=category,
+        title="Nido di Alfa",
+        slug="nido-alfa",
+        address="Via Belenzani 19",
+        area="Centro storico",
     )
     reserved_a = factories.make_service(
         org_a,
@@ -638,6 +686,15 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
     return SimpleNamespace(
         org_a=org_a,
         category=category,
+        # The open data's identifiers of the same records.
+        hsds=SimpleNamespace(
+            public_service=hsds_id("service", public_a.pk),
+            reserved_service=hsds_id("service", reserved_a.pk),
+            organization=hsds_id("organization", org_a.pk),
+            place=hsds_id("service-at-location", public_a.pk),
+            taxonomy=hsds_id("taxonomy", "category"),
+            term=hsds_id("category", category.pk),
+        ),
         draft_a=draft_a,
         public_a=public_a,
         reserved_a=reserved_a,
@@ -663,6 +720,11 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         agreement=agreement,
         private_agreement=private_agreement,
         programme=factories.make_programme(),
+        needs_survey=NeedsSurvey.objects.create(
+            year=timezone.localdate().year,
+            opens_on=timezone.localdate() - timedelta(days=1),
+            closes_on=timezone.localdate() + timedelta(days=30),
+        ),
         group_meeting=factories.make_meeting(main_group, minutes_file=minutes),
         subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
         key_a=stored_key(referent_a),

@@ -274,3 +274,25 @@ def test_an_action_mail_goes_to_the_outbox_with_the_change(
     assert mail.outbox == []
     run_worker()
     assert [message.to for message in mail.outbox] == [[referent_a.email]]
+
+
+def test_mail_enqueued_at_once_is_rolled_back_with_its_transaction(database_queue):
+    """allauth's mail is enqueued at once (not on commit): with the database queue the
+    task row and the outbox row live in the same transaction, so a rollback leaves no task
+    pointing at a mail that does not exist, and nothing is sent."""
+    from django.core.mail import EmailMessage
+
+    from background.mail import queue_mail
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        queue_mail(EmailMessage("Conferma", "Testo", to=["anna@example.org"]), after_commit=False)
+        assert DBTaskResult.objects.count() == 1
+        raise Undone
+
+    assert OutgoingMail.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
+    run_worker()
+    assert mail.outbox == []

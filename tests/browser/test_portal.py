@@ -25,6 +25,7 @@ PAGE_TYPES = {
     "catalogue-no-results": ("/servizi/?q=piscina", 200),
     "service-detail": ("/servizi/consulenza-familiari-anziani/", 200),
     "programme": ("/programma/", 200),
+    "open-data": ("/dati-aperti/", 200),
     "not-found": ("/servizi/servizio-che-non-esiste/", 404),
 }
 
