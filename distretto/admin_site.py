@@ -28,7 +28,12 @@ SECTIONS = [
     (
         "catalogue",
         _("Catalogue"),
-        ["services.WelfareService", "services.ServiceRequest", "services.Category"],
+        [
+            "services.WelfareService",
+            "services.ServiceRequest",
+            "services.NeedsSurvey",
+            "services.Category",
+        ],
     ),
     (
         "working-group",
