@@ -1,6 +1,7 @@
 """Writes on welfare services: each one atomic and recorded in the admin log."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION
@@ -29,6 +30,9 @@ from services.models import (
     WelfareService,
 )
 from services.slugs import unique_service_slug
+
+# Hours a person offered a freed place has to confirm it before it passes to the next one.
+PLACE_OFFER_HOURS = 48
 
 
 @transaction.atomic
@@ -293,6 +297,14 @@ def service_request_send(
         raise ValidationError(closed)
     if kind not in ServiceRequest.Kind.values:
         raise ValidationError(_("Choose whether you are interested or want to book."))
+    place = ServiceRequest.Place.NONE
+    if kind == ServiceRequest.Kind.BOOKING and service.counts_places:
+        # The service's row is the lock: two people taking the last place at once are
+        # served one after the other, and the second one waits.
+        service = WelfareService.objects.select_for_update().get(pk=service.pk)
+        if service.not_running_since is not None:
+            raise ValidationError(_("This service will not run: it did not get enough bookings."))
+        place = _place_for_new_booking(service)
     if _has_open_request(service, actor):
         raise _already_open_error()
     try:
@@ -305,11 +317,14 @@ def service_request_send(
                 requester_organization=organization,
                 kind=kind,
                 message=message,
+                place=place,
             )
     except IntegrityError:
         if _has_open_request(service, actor):
             raise _already_open_error() from None
         raise
+    if place == ServiceRequest.Place.TAKEN:
+        _tell_if_minimum_reached(service)
     with translation.override(settings.LANGUAGE_CODE):
         answer_path = reverse("area:request-answer", kwargs={"pk": service_request.pk})
     send_templated_mail(
@@ -323,6 +338,171 @@ def service_request_send(
         },
     )
     return service_request
+
+
+def _place_for_new_booking(service: WelfareService) -> str:
+    """A place while there are places left; the waiting list afterwards. Caller holds the
+    service's row lock."""
+    if service.capacity is None:
+        return ServiceRequest.Place.TAKEN
+    held = ServiceRequest.objects.filter(service=service).holding_places().count()
+    return ServiceRequest.Place.TAKEN if held < service.capacity else ServiceRequest.Place.WAITING
+
+
+def _place_holders_emails(service: WelfareService) -> list[str]:
+    return list(
+        ServiceRequest.objects.filter(service=service, requester__is_active=True)
+        .holding_places()
+        .values_list("requester__email", flat=True)
+    )
+
+
+def _tell_if_minimum_reached(service: WelfareService) -> None:
+    """Once, when the bookings reach the minimum: the provider's referents and everyone
+    holding a place hear that the service will run."""
+    if service.minimum_participants is None or service.minimum_reached_at is not None:
+        return
+    held = ServiceRequest.objects.filter(service=service).holding_places().count()
+    if held < service.minimum_participants:
+        return
+    service.minimum_reached_at = timezone.now()
+    service.save(update_fields=["minimum_reached_at"])
+    context = {"service": service, "held": held}
+    send_templated_mail("service_minimum_reached", _referent_emails(service.provider_id), context)
+    send_templated_mail("service_minimum_reached", _place_holders_emails(service), context)
+
+
+def _offer_freed_places(service: WelfareService) -> int:
+    """Offer each free place to the next person waiting (in the order they booked), with
+    ``PLACE_OFFER_HOURS`` to confirm. Caller holds the service's row lock."""
+    if service.capacity is None:
+        return 0
+    free = (
+        service.capacity - ServiceRequest.objects.filter(service=service).holding_places().count()
+    )
+    offered = 0
+    waiting = ServiceRequest.objects.filter(
+        service=service, place=ServiceRequest.Place.WAITING, status=ServiceRequest.Status.OPEN
+    ).order_by("created_at", "pk")
+    for service_request in waiting[: max(free, 0)]:
+        service_request.place = ServiceRequest.Place.OFFERED
+        service_request.offer_expires_at = timezone.now() + timedelta(hours=PLACE_OFFER_HOURS)
+        service_request.save(update_fields=["place", "offer_expires_at"])
+        if service_request.requester:
+            send_templated_mail(
+                "service_place_offered",
+                [service_request.requester.email],
+                {
+                    "service": service,
+                    "service_request": service_request,
+                    "my_requests_url": _site_url("services:my-requests"),
+                },
+            )
+        offered += 1
+    return offered
+
+
+def _site_url(name: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL + reverse(name)
+
+
+def _release_place(service_request: ServiceRequest) -> None:
+    """Give up the request's place (or its turn) and offer what it freed to the next one."""
+    service = WelfareService.objects.select_for_update().get(pk=service_request.service_id)
+    had_place = service_request.place in (ServiceRequest.Place.TAKEN, ServiceRequest.Place.OFFERED)
+    service_request.place = ServiceRequest.Place.RELEASED
+    service_request.offer_expires_at = None
+    service_request.save(update_fields=["place", "offer_expires_at"])
+    if had_place:
+        _offer_freed_places(service)
+
+
+@transaction.atomic
+def service_request_withdraw(
+    *, service_request: ServiceRequest, actor: AbstractBaseUser
+) -> ServiceRequest:
+    """The requester takes back a request still awaiting an answer (and frees its place)."""
+    service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    if service_request.requester_id != actor.pk:
+        raise ValidationError(_("Only the person who sent a request can withdraw it."))
+    if service_request.status != ServiceRequest.Status.OPEN:
+        raise ValidationError(_("Only a request awaiting an answer can be withdrawn."))
+    service_request.status = ServiceRequest.Status.WITHDRAWN
+    service_request.save(update_fields=["status"])
+    if service_request.place != ServiceRequest.Place.NONE:
+        _release_place(service_request)
+    return service_request
+
+
+@transaction.atomic
+def place_offer_confirm(
+    *, service_request: ServiceRequest, actor: AbstractBaseUser
+) -> ServiceRequest:
+    """The person offered a freed place takes it, before the offer expires."""
+    service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    if service_request.requester_id != actor.pk:
+        raise ValidationError(_("Only the person who sent a request can confirm its place."))
+    if (
+        service_request.place != ServiceRequest.Place.OFFERED
+        or service_request.offer_expires_at is None
+        or service_request.offer_expires_at < timezone.now()
+    ):
+        raise ValidationError(_("This place is no longer offered to you."))
+    service_request.place = ServiceRequest.Place.TAKEN
+    service_request.offer_expires_at = None
+    service_request.save(update_fields=["place", "offer_expires_at"])
+    service = WelfareService.objects.select_for_update().get(pk=service_request.service_id)
+    _tell_if_minimum_reached(service)
+    return service_request
+
+
+def place_offers_expire(now=None) -> int:
+    """Offers not confirmed in time lapse (the request is withdrawn) and pass to the next."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in ServiceRequest.objects.filter(
+        place=ServiceRequest.Place.OFFERED, offer_expires_at__lt=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            service_request = ServiceRequest.objects.select_for_update().get(pk=pk)
+            if service_request.place != ServiceRequest.Place.OFFERED:
+                continue
+            service_request.status = ServiceRequest.Status.WITHDRAWN
+            service_request.save(update_fields=["status"])
+            _release_place(service_request)
+            expired += 1
+    return expired
+
+
+def signups_close_below_minimum(today=None) -> int:
+    """Services whose bookings closed without reaching the minimum: everyone is told, once."""
+    today = today or timezone.localdate()
+    closed = 0
+    for pk in WelfareService.objects.filter(
+        minimum_participants__isnull=False,
+        minimum_reached_at__isnull=True,
+        not_running_since__isnull=True,
+        signup_deadline__lt=today,
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            service = WelfareService.objects.select_for_update().get(pk=pk)
+            if service.not_running_since is not None or service.minimum_reached_at is not None:
+                continue
+            service.not_running_since = timezone.now()
+            service.save(update_fields=["not_running_since"])
+            waiting = ServiceRequest.objects.filter(
+                service=service,
+                place__in=[ServiceRequest.Place.WAITING, *ServiceRequest.PLACE_HOLDING],
+                requester__is_active=True,
+            ).values_list("requester__email", flat=True)
+            context = {"service": service}
+            send_templated_mail("service_not_running", list(waiting), context)
+            send_templated_mail(
+                "service_not_running", _referent_emails(service.provider_id), context
+            )
+            closed += 1
+    return closed
 
 
 @transaction.atomic
@@ -341,6 +521,12 @@ def service_request_answer(
     service_request.answered_by = actor
     service_request.answered_at = timezone.now()
     service_request.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    if status == ServiceRequest.Status.DECLINED and service_request.place in (
+        ServiceRequest.Place.TAKEN,
+        ServiceRequest.Place.OFFERED,
+        ServiceRequest.Place.WAITING,
+    ):
+        _release_place(service_request)
     requester = service_request.requester
     if requester is not None and requester.is_active:
         with translation.override(settings.LANGUAGE_CODE):

@@ -134,7 +134,14 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
     autocomplete_fields = ("provider", "audiences", "eligible_organizations")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("published_at", "created_at", "updated_at", "created_by")
+    readonly_fields = (
+        "published_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "minimum_reached_at",
+        "not_running_since",
+    )
     actions = ("publish", "archive", "export_csv")
     fieldsets = (
         (
@@ -157,6 +164,15 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
                     "contact_phone",
                     "booking_url",
                     ("available_from", "available_until"),
+                )
+            },
+        ),
+        (
+            _("Minimum and places"),
+            {
+                "fields": (
+                    ("minimum_participants", "capacity", "signup_deadline"),
+                    ("minimum_reached_at", "not_running_since"),
                 )
             },
         ),

@@ -74,6 +74,7 @@ class ServiceForm(ModelRulesFormMixin, BootstrapItaliaFormMixin, forms.ModelForm
             "cost": forms.RadioSelect,
             "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "available_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "signup_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
@@ -86,6 +87,7 @@ class ServiceForm(ModelRulesFormMixin, BootstrapItaliaFormMixin, forms.ModelForm
             "contact_email": {"invalid": _("Enter a valid e-mail address, e.g. name@fbk.eu.")},
             "available_from": {"invalid": _("Enter a valid date.")},
             "available_until": {"invalid": _("Enter a valid date.")},
+            "signup_deadline": {"invalid": _("Enter a valid date.")},
         }
 
     def __init__(self, *args, organization: Organization, **kwargs):

@@ -186,6 +186,29 @@ class WelfareService(models.Model):
     booking_url = models.URLField(_("booking link"), blank=True)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     available_until = models.DateField(_("available until"), null=True, blank=True)
+    # Services that run only with enough sign-ups, and for a limited number of people.
+    minimum_participants = models.PositiveSmallIntegerField(
+        _("minimum participants"),
+        null=True,
+        blank=True,
+        help_text=_("The service runs only if this many people book it. Leave empty if not."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Bookings past this number join a waiting list. Leave empty if unlimited."),
+    )
+    signup_deadline = models.DateField(
+        _("bookings close on"),
+        null=True,
+        blank=True,
+        help_text=_("If the minimum is not reached by this day, everyone is told it will not run."),
+    )
+    minimum_reached_at = models.DateTimeField(_("minimum reached at"), null=True, blank=True)
+    not_running_since = models.DateTimeField(
+        _("cancelled for too few bookings at"), null=True, blank=True
+    )
     image = models.ImageField(_("image"), upload_to="services/", blank=True)
     image_alt = models.CharField(_("image alternative text"), max_length=200, blank=True)
     status = models.CharField(
@@ -225,6 +248,9 @@ class WelfareService(models.Model):
         "booking_url",
         "available_from",
         "available_until",
+        "minimum_participants",
+        "capacity",
+        "signup_deadline",
         "image",
         "image_alt",
     )
@@ -257,6 +283,20 @@ class WelfareService(models.Model):
                 name="service_published_has_date",
                 violation_error_message=_("A published service must have a publication date."),
             ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True)
+                | Q(minimum_participants__isnull=True)
+                | Q(capacity__gte=F("minimum_participants")),
+                name="service_capacity_covers_minimum",
+                violation_error_message=_(
+                    "The places cannot be fewer than the minimum participants."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="service_capacity_positive",
+                violation_error_message=_("A service with places has at least one."),
+            ),
         ]
 
     def __str__(self):
@@ -264,6 +304,11 @@ class WelfareService(models.Model):
 
     def get_absolute_url(self):
         return reverse("services:service-detail", kwargs={"slug": self.slug})
+
+    @property
+    def counts_places(self) -> bool:
+        """Bookings take places (and may wait) when the service has a minimum or places."""
+        return self.capacity is not None or self.minimum_participants is not None
 
     # Minimum lengths, so that a listing tells employees what they would get.
     TITLE_MIN_LENGTH = 5
@@ -348,6 +393,13 @@ class WelfareService(models.Model):
 
 
 class ServiceRequestQuerySet(models.QuerySet):
+    def holding_places(self):
+        """Bookings that hold one of a service's places: taken, or offered and not yet
+        confirmed (an offered place is kept for the person it was offered to)."""
+        return self.filter(place__in=ServiceRequest.PLACE_HOLDING).exclude(
+            status__in=[ServiceRequest.Status.DECLINED, ServiceRequest.Status.WITHDRAWN]
+        )
+
     def overdue(self, now: datetime.datetime | None = None):
         """Requests still waiting for the provider's answer after REQUEST_WAITING_DAYS days."""
         now = now or timezone.now()
@@ -369,6 +421,18 @@ class ServiceRequest(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         MORE_INFO = "more_info", _("More information needed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Place(models.TextChoices):
+        """A booking's place, for services with a minimum or a number of places."""
+
+        NONE = "", _("No place counted")
+        TAKEN = "taken", _("Has a place")
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Place offered, to confirm")
+        RELEASED = "released", _("Place given up")
+
+    PLACE_HOLDING = (Place.TAKEN, Place.OFFERED)
 
     service = models.ForeignKey(
         WelfareService,
@@ -409,6 +473,10 @@ class ServiceRequest(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    place = models.CharField(
+        _("place"), max_length=10, choices=Place.choices, default=Place.NONE, blank=True
+    )
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     objects = ServiceRequestQuerySet.as_manager()

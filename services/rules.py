@@ -5,12 +5,15 @@ service *needs checking* is `WelfareService.objects.needing_check()`. The rules 
 on partners.rules (coordinator, referent of, member of an active partner).
 """
 
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from partners.models import Organization
 from partners.rules import is_coordinator, is_referent, member_affiliations, referent_organizations
-from services.models import WelfareService
+from services.models import ServiceRequest, WelfareService
 
 
 def requester_organization(user, service: WelfareService) -> Organization | None:
@@ -66,4 +69,50 @@ def editable_services(user, organization: Organization):
     when the person is one of its current referents (an active member)."""
     return WelfareService.objects.filter(
         provider=organization, provider__in=referent_organizations(user)
+    )
+
+
+@dataclass(frozen=True)
+class BookingProgress:
+    """How close a service with a minimum or places is to running, without any name."""
+
+    minimum: int | None
+    capacity: int | None
+    held: int  # bookings holding a place
+    waiting: int  # bookings on the waiting list
+    minimum_reached: bool
+    not_running: bool
+
+    @property
+    def missing(self) -> int:
+        """Bookings still needed for the minimum (0 once reached or without one)."""
+        if self.minimum is None:
+            return 0
+        return max(self.minimum - self.held, 0)
+
+    @property
+    def remaining(self) -> int | None:
+        """Places left (None: no limit)."""
+        return None if self.capacity is None else max(self.capacity - self.held, 0)
+
+
+def booking_progress(service: WelfareService) -> BookingProgress | None:
+    """The service's bookings against its minimum and places, in one query (None when it
+    has neither)."""
+    if not service.counts_places:
+        return None
+    counts = ServiceRequest.objects.filter(service=service).aggregate(
+        held=Count("pk", filter=Q(pk__in=ServiceRequest.objects.holding_places().values("pk"))),
+        waiting=Count(
+            "pk",
+            filter=Q(place=ServiceRequest.Place.WAITING, status=ServiceRequest.Status.OPEN),
+        ),
+    )
+    return BookingProgress(
+        minimum=service.minimum_participants,
+        capacity=service.capacity,
+        held=counts["held"],
+        waiting=counts["waiting"],
+        minimum_reached=service.minimum_reached_at is not None,
+        not_running=service.not_running_since is not None,
     )

@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.service_list, name="service-list"),
     # Fixed pages before `<slug:slug>/`; their slugs are reserved (services/slugs.py).
     path("mie-richieste/", account_views.my_requests, name="my-requests"),
+    path("mie-richieste/<int:pk>/ritira/", account_views.request_withdraw, name="request-withdraw"),
+    path(
+        "mie-richieste/<int:pk>/conferma-posto/", account_views.place_confirm, name="place-confirm"
+    ),
     path("salvati/", account_views.saved_list, name="saved-list"),
     path("indagine-bisogni/", needs_views.needs_survey, name="needs-survey"),
     path("<slug:slug>/", views.service_detail, name="service-detail"),

@@ -14,6 +14,7 @@ from partners.rules import is_coordinator, is_partner_employee
 
 from .filters import ServiceFilterSet
 from .models import WelfareService
+from .rules import booking_progress
 
 PAGE_SIZE = 20
 
@@ -121,5 +122,6 @@ def service_detail(request, slug):
             "og_image": urljoin(site, service.image.url) if service.image else "",
             "booking_url": _web_link(service.booking_url),
             "provider_website": _web_link(service.provider.website),
+            "booking_progress": booking_progress(service),
         },
     )

@@ -354,6 +354,20 @@ ROWS = [
         post=refused(expect(404, anonymous=LOGIN), "employee_a"),
         allowed=("employee_a", 302),
     ),
+    # A request's own buttons: only the person who sent it (everybody else: no such request).
+    Row(
+        "services:request-withdraw",
+        POST_ONLY,
+        {"pk": "request_b.pk"},
+        post=refused(expect(404, anonymous=LOGIN), "employee_b"),
+        allowed=("employee_b", 302),
+    ),
+    Row(
+        "services:place-confirm",
+        POST_ONLY,
+        {"pk": "request_b.pk"},
+        post=refused(expect(404, anonymous=LOGIN), "employee_b"),
+    ),
     # --- The person's own pages (partners/account_urls.py) -----------------------------------
     Row("account:profile", SIGNED_IN),
     Row(

@@ -31,7 +31,14 @@ from partners.models import (
     MembershipApplication,
     Organization,
 )
-from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
+from services.models import (
+    Audience,
+    Category,
+    NeedsSurvey,
+    SavedService,
+    ServiceRequest,
+    WelfareService,
+)
 from tests import factories
 
 User = get_user_model()
@@ -139,6 +146,16 @@ def _saved_service():
     )
 
 
+_survey_years = iter(range(2040, 3000))
+
+
+def _needs_survey():
+    year = next(_survey_years)
+    return NeedsSurvey.objects.create(
+        year=year, opens_on=date(year, 3, 1), closes_on=date(year, 3, 31)
+    )
+
+
 def _group():
     parent = factories.make_group()
     group = factories.make_group(parent=parent, coordinator=factories.make_organization())
@@ -227,6 +244,7 @@ ONE = {
     WelfareService: _service,
     ServiceRequest: lambda: make_service_request(),
     SavedService: _saved_service,
+    NeedsSurvey: _needs_survey,
     WorkingGroup: _group,
     Meeting: _meeting,
     AgendaItem: _agenda_item,

@@ -82,3 +82,27 @@ def test_the_readme_documents_every_setting_read_from_the_environment():
     assert {name for name in read if f"`{name}`" not in readme} == set()
     assert "`make run PORT=" in readme
     assert "/healthz" in readme
+
+
+def unit_setting(path: Path, key: str) -> str:
+    return re.search(rf"^{key}=(.*)$", path.read_text(), re.MULTILINE).group(1)
+
+
+def test_the_daily_backup_unit_runs_a_backup_command_that_exists():
+    from distretto.management.commands.backup import Command
+
+    service = DEPLOY / "systemd" / "distretto-backup.service"
+    command = unit_setting(service, "ExecStart").split()
+    assert command[:3] == ["/srv/distretto/.venv/bin/python", "manage.py", "backup"]
+    options = Command().create_parser("manage.py", "backup").parse_args(command[3:])
+    assert options.into == "/var/backups/distretto"
+    assert options.keep_daily >= 7 and options.keep_weekly >= 4
+    assert options.into in unit_setting(service, "ReadWritePaths").split()
+    assert unit_setting(service, "UMask") == "0077"  # the backups hold personal data
+
+
+def test_the_backup_timer_runs_daily_and_catches_up_after_downtime():
+    timer = DEPLOY / "systemd" / "distretto-backup.timer"
+    assert unit_setting(timer, "OnCalendar").startswith("*-*-* ")
+    assert unit_setting(timer, "Persistent") == "true"
+    assert unit_setting(timer, "Unit") == "distretto-backup.service"
