@@ -24,7 +24,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from agreements import actions as agreement_actions
 from agreements.models import Agreement, Signature
@@ -50,12 +49,13 @@ from partners import actions as partner_actions
 from partners.models import Affiliation, Organization
 from services import actions as service_actions
 
+# For `load_demo`'s summary: developer-facing, in English like the README.
 ROLE_LABELS = {
-    "coordinator": _("Coordinator (back office)"),
-    "admin": _("Technical administrator"),
-    "referent": _("Referent"),
-    "employee": _("Employee"),
-    "citizen": _("No affiliation"),
+    "coordinator": "Coordinator (back office)",
+    "admin": "Technical administrator",
+    "referent": "Referent",
+    "employee": "Employee",
+    "citizen": "No affiliation",
 }
 
 
@@ -207,7 +207,7 @@ class _Loader:
             self.report.accounts.append(
                 DemoAccount(
                     email=account.email,
-                    role=str(ROLE_LABELS[account.kind]),
+                    role=ROLE_LABELS[account.kind],
                     organization=org.display_name if org else "",
                     status=str(affiliation.get_status_display()) if affiliation else "",
                 )

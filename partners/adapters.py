@@ -3,8 +3,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 
 from background.mail import queue_mail
+from partners import rules
 
 
 def user_display(user) -> str:
@@ -12,7 +14,26 @@ def user_display(user) -> str:
     return user.email or user.get_username()
 
 
+def landing_url(user) -> str | None:
+    """Where each role works: the back office, the partner area, the catalogue.
+
+    None for everyone else (no organisation yet, a pending request): their profile says what
+    to do next.
+    """
+    if rules.is_coordinator(user):
+        return reverse("admin:index")
+    if rules.is_referent(user):
+        return reverse("area:dashboard")
+    if rules.is_partner_employee(user):
+        return reverse("services:service-list")
+    return None
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request) -> str:
+        """After signing in (unless a `next` was given) each role lands where it works."""
+        return landing_url(request.user) or super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's mail (confirmations, password resets, notices) leaves through the
         outbox's background task too: the request never waits for the mail server.

@@ -2,11 +2,15 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,6 +39,7 @@ from partners.models import (
     Certification,
     EmailDomain,
     Organization,
+    ReferentInvitation,
 )
 
 PHASE_NAMES = dict(Certification.Phase.choices)
@@ -58,6 +63,14 @@ class AffiliationInline(SafeInputAdminMixin, admin.TabularInline):
     show_change_link = True
     verbose_name = _("referent or pending affiliation")
     verbose_name_plural = _("referents and pending affiliations")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["user"].help_text = _(
+            "Only people who already have an account. To make someone new referent, write "
+            "their e-mail address in “Invite a referent” above: they get a link to sign up."
+        )
+        return formset
 
     def get_queryset(self, request):
         return (
@@ -173,8 +186,68 @@ class CertificationInline(SafeInputAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class ReferentInvitationInline(SafeInputAdminMixin, admin.TabularInline):
+    """The organisation's invitations, to follow them: sent from "Invite a referent" above
+    (or the invitations list), never edited here."""
+
+    model = ReferentInvitation
+    fk_name = "organization"
+    fields = ("email", "created_at", "expires_at", "accepted_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("referent invitation")
+    verbose_name_plural = _("referent invitations")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-created_at")
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    invite_referent = forms.EmailField(
+        label=_("Invite a referent"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "E-mail address of a person to invite as referent: when you save, they get a link "
+            "to sign up (or sign in) with this address and become referent once it is "
+            "verified. The organisation must be an active member."
+        ),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ("name",)  # the admin passes its own field list (the fieldsets)
+
+    def clean(self):
+        data = super().clean()
+        email = data.get("invite_referent")
+        if not email:
+            return data
+        status = data.get("membership_status") or self.instance.membership_status
+        if status != Organization.MembershipStatus.ACTIVE:
+            self.add_error(
+                "invite_referent",
+                _(
+                    "Referents can be invited only for an active member: activate the "
+                    "organisation first, then invite."
+                ),
+            )
+        elif self.instance.pk:
+            try:
+                data["invite_referent"] = actions.referent_invitation_validate(
+                    organization=self.instance, email=email
+                )
+            except ValidationError as error:
+                self.add_error("invite_referent", error)
+        return data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
+    form = OrganizationAdminForm
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "name",
@@ -192,7 +265,7 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
     search_fields = ("name", "short_name", "email_domains__domain", "area")
     date_hierarchy = "joined_on"
     prepopulated_fields = {"slug": ("name",)}
-    inlines = (EmailDomainInline, CertificationInline, AffiliationInline)
+    inlines = (EmailDomainInline, CertificationInline, AffiliationInline, ReferentInvitationInline)
     actions = ("activate", "suspend", "withdraw", "export_csv")
     fieldsets = (
         (
@@ -234,6 +307,15 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
                 ),
             },
         ),
+        (
+            _("Referents"),
+            {
+                "fields": ("invite_referent",),
+                "description": _(
+                    "Current referents are in the list below; invitations sent are after it."
+                ),
+            },
+        ),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
 
@@ -264,6 +346,21 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
             actions.organization_update(organization=obj, actor=request.user, **fields)
         else:
             adopt(obj, actions.organization_create(actor=request.user, **fields))
+        email = form.cleaned_data.get("invite_referent")
+        if email:
+            # In the admin's transaction: a refusal undoes the whole save (ActionRefusalMixin).
+            invitation = actions.referent_invite(organization=obj, email=email, actor=request.user)
+            self.message_user(
+                request,
+                _("The invitation has been sent to %(email)s; the link is valid until %(date)s.")
+                % {
+                    "email": invitation.email,
+                    "date": date_format(
+                        timezone.localtime(invitation.expires_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+                messages.SUCCESS,
+            )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Affiliation:
@@ -412,7 +509,7 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
                 organization.left_on,
                 organization.area,
                 organization.website,
-                ";".join(domain.domain for domain in organization.email_domains.all()),
+                ", ".join(domain.domain for domain in organization.email_domains.all()),
                 PHASE_NAMES.get(organization.current_phase, ""),
             )
             for organization in queryset
@@ -457,20 +554,32 @@ class CertificationAttentionFilter(admin.SimpleListFilter):
 
 @admin.register(Certification)
 class CertificationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "organization",
-        "phase",
-        "status",
-        "registered_on",
-        "granted_on",
-        "expires_on",
-        "reference",
-    )
+    # Short dates and no registration date (it is on each certificate's page): the list fits
+    # a 1366 px screen beside the navigation and the filters.
+    list_display = ("organization", "phase", "status", "granted", "expires", "reference")
     list_filter = (CertificationAttentionFilter, "phase", "status")
     list_select_related = ("organization",)
     search_fields = ("organization__name", "reference")
     autocomplete_fields = ("organization",)
     date_hierarchy = "expires_on"
+
+    @admin.display(
+        description=Certification._meta.get_field("granted_on").verbose_name,
+        ordering="granted_on",
+    )
+    def granted(self, obj):
+        return short_date(obj.granted_on)
+
+    @admin.display(
+        description=Certification._meta.get_field("expires_on").verbose_name,
+        ordering="expires_on",
+    )
+    def expires(self, obj):
+        return short_date(obj.expires_on)
+
+
+def short_date(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "–"
 
 
 # Membership applications are reviewed in distretto/admin_applications.py: approving one

@@ -15,6 +15,7 @@ from services import actions
 from services.access import get_service_for_request, get_visible_service
 from services.forms import ServiceRequestForm
 from services.models import SavedService, ServiceRequest, WelfareService
+from services.rules import requests_closed_reason
 
 PAGE_SIZE = 20
 
@@ -55,7 +56,12 @@ def service_request(request, slug):
     return render(
         request,
         "services/request_form.html",
-        {"service": service, "form": form, "requester_organization": organization},
+        {
+            "service": service,
+            "form": form,
+            "requester_organization": organization,
+            "requests_closed": requests_closed_reason(service),
+        },
         status=400,
     )
 

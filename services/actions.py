@@ -18,6 +18,7 @@ from common.audit import log_action, send_templated_mail
 from common.records import Ensured, ensure, log_ensured
 from common.uploads import delete_replaced_file, random_image_name, stored_file_name
 from partners.models import Affiliation, Organization
+from services import rules
 from services.models import (
     AgeBand,
     Audience,
@@ -291,6 +292,9 @@ def service_request_send(
     The caller has checked that `actor` may see the service and belongs to `organization`.
     One open request per person and service: a second one would only duplicate the first.
     """
+    closed = rules.requests_closed_reason(service)
+    if closed:
+        raise ValidationError(closed)
     if kind not in ServiceRequest.Kind.values:
         raise ValidationError(_("Choose whether you are interested or want to book."))
     place = ServiceRequest.Place.NONE

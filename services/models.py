@@ -32,6 +32,10 @@ def _needs_check_q(today: datetime.date) -> Q:
     )
 
 
+def _ended_q(today: datetime.date) -> Q:
+    return Q(available_until__lt=today)
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -78,6 +82,17 @@ class WelfareServiceQuerySet(models.QuerySet):
             Q(available_from__isnull=True) | Q(available_from__lte=day),
             Q(available_until__isnull=True) | Q(available_until__gte=day),
         )
+
+    def ended(self, today: datetime.date | None = None):
+        """A service has ended once the last day of its availability period is past.
+
+        The one rule for "ended": such a service is neither featured nor open to requests.
+        """
+        return self.filter(_ended_q(today or timezone.localdate()))
+
+    def not_ended(self, today: datetime.date | None = None):
+        """Services still running or not yet started (the opposite of `ended`)."""
+        return self.exclude(_ended_q(today or timezone.localdate()))
 
     def needing_check(self, today: datetime.date | None = None):
         """A service needs checking when it is published and nobody confirmed its information
@@ -364,6 +379,11 @@ class WelfareService(models.Model):
                     )
                 }
             )
+
+    def has_ended(self, today: datetime.date | None = None) -> bool:
+        """The rule of `WelfareServiceQuerySet.ended` for one service already loaded."""
+        today = today or timezone.localdate()
+        return self.available_until is not None and self.available_until < today
 
     def is_available(self, day=None):
         day = day or timezone.localdate()

@@ -8,6 +8,8 @@ on partners.rules (coordinator, referent of, member of an active partner).
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from partners.models import Organization
 from partners.rules import is_coordinator, is_referent, member_affiliations, referent_organizations
@@ -32,6 +34,20 @@ def requester_organization(user, service: WelfareService) -> Organization | None
             if affiliation.organization_id in eligible:
                 return affiliation.organization
     return affiliations[0].organization
+
+
+def requests_closed_reason(service: WelfareService) -> str | None:
+    """Why nobody can send a request about this service any more, or None when they can.
+
+    An ended service (`WelfareService.objects.ended()`, `service.has_ended()`) takes no more
+    requests: the service page says so instead of showing the form, and the action refuses.
+    """
+    if service.has_ended():
+        return _(
+            "This service ended on %(date)s: it can no longer be requested. The provider may "
+            "publish it again for a new period."
+        ) % {"date": formats.date_format(service.available_until, "DATE_FORMAT")}
+    return None
 
 
 def may_preview_services(user) -> bool:

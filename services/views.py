@@ -3,19 +3,26 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import CharField, F, IntegerField, Value
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from common.forms import page_number
+from partners.rules import is_coordinator, is_partner_employee
 
 from .filters import ServiceFilterSet
 from .models import WelfareService
 from .rules import booking_progress
 
 PAGE_SIZE = 20
+
+
+def _sees_reserved_services(user) -> bool:
+    """Whether `visible_to(user)` already includes services reserved to partners' employees
+    (members of an active partner, the coordinator): nobody tells them to log in for more."""
+    return is_coordinator(user) or is_partner_employee(user)
 
 
 def _web_link(url):
@@ -49,6 +56,7 @@ def service_list(request):
             "active_filters": active_filters,
             "clear_all_query": filterset.unfiltered_query(request.GET),
             "today": timezone.localdate(),
+            "sees_reserved": _sees_reserved_services(request.user),
         },
     )
 
@@ -88,10 +96,17 @@ def _audiences_and_eligible_organizations(service):
 @require_safe
 def service_detail(request, slug):
     """Everything a person needs to use one service; a service they may not see is a 404."""
-    service = get_object_or_404(
-        WelfareService.objects.visible_to(request.user).select_related("provider", "category"),
-        slug=slug,
-    )
+    visible = WelfareService.objects.visible_to(request.user).select_related("provider", "category")
+    service = visible.filter(slug=slug).first()
+    if service is None:
+        # The same page whether the service does not exist or is reserved: it reveals nothing,
+        # but tells visitors that partners' employees see more once logged in.
+        return render(
+            request,
+            "services/service_not_found.html",
+            {"sees_reserved": _sees_reserved_services(request.user)},
+            status=404,
+        )
     audiences, eligible_organizations = _audiences_and_eligible_organizations(service)
     site = settings.SITE_URL + "/"
     return render(

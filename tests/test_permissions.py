@@ -108,6 +108,21 @@ def expect(default, **per_role):
     return {role: per_role.get(role, default) for role in ROLES}
 
 
+# Where a signed-in person is sent by the pages for visitors only: where their role works.
+LANDING = expect(
+    Redirect("account:profile"),
+    employee_a=Redirect("services:service-list"),
+    employee_b=Redirect("services:service-list"),
+    referent_a=Redirect("area:dashboard"),
+    referent_b=Redirect("area:dashboard"),
+    coordinator=Redirect("admin:index"),
+)
+
+
+def landing(**per_role):
+    return {**LANDING, **per_role}
+
+
 # The usual shapes of a row.
 PUBLIC = expect(200)
 SIGNED_IN = expect(200, anonymous=LOGIN)
@@ -197,6 +212,18 @@ ADMIN_ROWS = [
         for model in sorted(admin.site._registry, key=lambda model: model._meta.label)
         if model._meta.app_label in OUR_APPS
         and (view != "add" or admin.site._registry[model].has_add_permission(_COORDINATOR))
+    ),
+    # The coordinator's exports (distretto/exports.py): personal data, the coordinator only;
+    # POST is 405 for everyone in the back office.
+    *(
+        Row(
+            "admin:export",
+            expect(ADMIN_LOGIN, coordinator=200, staff=403),
+            {"kind": kind},
+            variant=kind,
+            post=expect(ADMIN_LOGIN, coordinator=405, staff=405),
+        )
+        for kind in ("people", "requests", "signatures", "attendance")
     ),
 ]
 
@@ -526,10 +553,10 @@ ROWS = [
     ),
     Row("account:invitation-accept", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
     # --- allauth ------------------------------------------------------------------------------
-    Row("account_login", expect(Redirect("account:profile"), anonymous=200)),
+    Row("account_login", landing(anonymous=200)),
     Row("account_logout", expect(200, anonymous=Redirect("home"))),
     Row("account_inactive", PUBLIC),
-    Row("account_signup", expect(Redirect("account:profile"), anonymous=200)),
+    Row("account_signup", landing(anonymous=200)),
     Row("account_reauthenticate", SIGNED_IN),
     Row("account_request_reauthentication_code", SIGNED_IN),
     # Without a code requested first, allauth sends the person back to ask for one.
@@ -550,7 +577,7 @@ ROWS = [
     # to), people signed in to their profile, like the other pages for visitors only.
     Row(
         "account_confirm_login_code",
-        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
+        landing(anonymous=Redirect("account_login")),
     ),
     # --- Two-factor authentication (allauth.mfa) -------------------------------------------
     Row("mfa_index", SIGNED_IN),
@@ -580,12 +607,12 @@ ROWS = [
     # The second step of signing in and the passkey sign-in: only while signing in.
     Row(
         "mfa_authenticate",
-        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
-        post=expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
+        landing(anonymous=Redirect("account_login")),
+        post=landing(anonymous=Redirect("account_login")),
     ),
     Row(
         "mfa_login_webauthn",
-        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
+        landing(anonymous=Redirect("account_login")),
     ),
     # --- Partner area (partners/area_urls.py) --------------------------------------------------
     Row("area:dashboard", AREA),

@@ -84,6 +84,22 @@ def test_when_no_app_server_answers_nginx_sends_the_portals_503_with_retry_after
     assert up.index("manage.py render_error_pages") > up.index("manage.py collectstatic")
 
 
+def environment_variables_read_by(path: Path) -> set[str]:
+    source = path.read_text()
+    pattern = r'(?:env(?:bool|int|list)?|environ\.get|environ\[|_int)\(?\s*"([A-Z][A-Z0-9_]+)"'
+    return set(re.findall(pattern, source))
+
+
+def test_the_readme_documents_every_setting_read_from_the_environment():
+    readme = (DEPLOY.parent / "README.md").read_text()
+    read = environment_variables_read_by(DEPLOY.parent / "distretto" / "settings.py")
+    read |= environment_variables_read_by(DEPLOY / "gunicorn.conf.py")
+    assert {"SECURE_HSTS_PRELOAD", "DB_CONN_MAX_AGE", "SERVER_EMAIL", "GUNICORN_BIND"} <= read
+    assert {name for name in read if f"`{name}`" not in readme} == set()
+    assert "`make run PORT=" in readme
+    assert "/healthz" in readme
+
+
 def unit_setting(path: Path, key: str) -> str:
     return re.search(rf"^{key}=(.*)$", path.read_text(), re.MULTILINE).group(1)
 

@@ -222,7 +222,8 @@ def test_the_coordinator_reads_the_gaps_and_downloads_them(as_role, answered, or
 
     export = client.get(reverse("needs-gaps-export"))
     assert export.status_code == 200
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    # An Italian page: semicolon-separated, as Italian Excel expects (common.csv_export).
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     scopes = {row[0] for row in rows[1:]}
     assert len(scopes) == 3  # the network, Alfa, Beta
     beta_rows = [row for row in rows[1:] if row[0] == "Organizzazione Beta"]
