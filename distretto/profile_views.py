@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from partners.access import private
-from partners.models import Affiliation, Organization
+from partners.account_forms import LanguageForm
+from partners.models import Affiliation, Organization, preferred_language
 from partners.rules import is_referent
 from services.models import ServiceRequest
 
@@ -49,6 +50,7 @@ def profile(request):
         if verified_domains
         else [],
         "email_addresses": email_addresses,
+        "language_form": LanguageForm(initial={"language": preferred_language(request.user)}),
         "recent_service_requests": ServiceRequest.objects.filter(requester=request.user)
         .select_related("service")
         .order_by("-created_at")[:5],

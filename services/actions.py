@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.audit import log_action, send_templated_mail
+from common.audit import log_action
 from common.records import Ensured, ensure, log_ensured
 from common.uploads import random_image_name
+from partners.mail import send_mail_to_people, site_url
 from partners.models import Affiliation, Organization
 from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
 from services.slugs import unique_service_slug
@@ -258,16 +258,14 @@ def service_request_send(
         if _has_open_request(service, actor):
             raise _already_open_error() from None
         raise
-    with translation.override(settings.LANGUAGE_CODE):
-        answer_path = reverse("area:request-answer", kwargs={"pk": service_request.pk})
-    send_templated_mail(
+    send_mail_to_people(
         "service_request_received",
         _referent_emails(service.provider_id),
         {
             "service_request": service_request,
             "service": service,
             "requester_organization": organization,
-            "answer_url": settings.SITE_URL + answer_path,
+            "answer_url": site_url("area:request-answer", pk=service_request.pk),
         },
     )
     return service_request
@@ -291,15 +289,13 @@ def service_request_answer(
     service_request.save(update_fields=["status", "answer", "answered_by", "answered_at"])
     requester = service_request.requester
     if requester is not None and requester.is_active:
-        with translation.override(settings.LANGUAGE_CODE):
-            my_requests_path = reverse("services:my-requests")
-        send_templated_mail(
+        send_mail_to_people(
             "service_request_answered",
             [requester.email],
             {
                 "service_request": service_request,
                 "service": service_request.service,
-                "my_requests_url": settings.SITE_URL + my_requests_path,
+                "my_requests_url": site_url("services:my-requests"),
             },
         )
     return service_request

@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 
 from meetings.models import Attendance
 from partners.access import SESSION_KEY
-from partners.models import Affiliation, Organization, ReferentInvitation
+from partners.models import Affiliation, Organization, Person, ReferentInvitation
 from services.models import SavedService, ServiceRequest, WelfareService
 from tests import factories
 from tests.accounts.softkey import stored_key
@@ -302,6 +302,13 @@ ROWS = [
         allowed=("employee_a", 302),
     ),
     Row("account:data-export", POST_ONLY, post=ANONYMOUS_ONLY),
+    Row(
+        "account:language-update",
+        POST_ONLY,
+        post=ANONYMOUS_ONLY,
+        data="language-update",
+        allowed=("unaffiliated", 302),
+    ),
     Row(
         "account:account-delete",
         SIGNED_IN,
@@ -659,6 +666,7 @@ def post_data(row, world):
         "service-request": {"kind": "interest", "message": "Vorrei partecipare."},
         "affiliation-request": {"organization": str(org_a.pk), "message": "Ufficio personale"},
         "account-delete": {"password": factories.PASSWORD},
+        "language-update": {"language": "en"},
         "organization-edit": {
             "description": "Nuova descrizione del profilo pubblico.",
             "website": "https://www.alfa.example",
@@ -687,6 +695,7 @@ def snapshot():
         ServiceRequest,
         SavedService,
         ReferentInvitation,
+        Person,
         EmailAddress,
         LogEntry,
         Attendance,

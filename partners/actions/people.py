@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partners.actions._common import _absolute_url, _log_change, _send_mail
@@ -17,7 +17,9 @@ from partners.models import (
     Affiliation,
     EmailDomain,
     Organization,
+    Person,
     ReferentInvitation,
+    supported_language,
 )
 from partners.rules import is_coordinator, is_referent_of, may_manage_people
 
@@ -417,13 +419,22 @@ def referent_invitation_validate(*, organization: Organization, email: str) -> s
 
 @transaction.atomic
 def referent_invite(
-    *, organization: Organization, email: str, actor: AbstractBaseUser
+    *,
+    organization: Organization,
+    email: str,
+    actor: AbstractBaseUser,
+    language: str | None = None,
 ) -> ReferentInvitation:
     """The coordinator invites someone to be referent of an active organisation.
 
     Inviting the same address again for the same organisation replaces the earlier
     invitation (its link stops working), so a lost e-mail is simply sent again. Only the
     e-mail holds the link's token; the database keeps its hash.
+
+    The invitation is written in ``language``, the coordinator's choice; without one, in
+    the language the invitee chose if they have an account, else in the language of the
+    page the coordinator is using (the invitee signs up from the link in that language, and
+    sign-up keeps it as their preference).
     """
     if not is_coordinator(actor):
         raise PermissionDenied(_("Only the coordinator can invite referents."))
@@ -432,10 +443,15 @@ def referent_invite(
     ReferentInvitation.objects.open(now).filter(
         organization=organization, email__iexact=email
     ).update(expires_at=now)
+    account_language = (
+        Person.objects.filter(user__email__iexact=email).values_list("language", flat=True).first()
+    )
+    language = supported_language(language or account_language or translation.get_language())
     invitation = ReferentInvitation.objects.create_with_token(
         organization=organization,
         email=email,
         invited_by=actor,
+        language=language,
         expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
     )
     _log_change(
@@ -451,6 +467,7 @@ def referent_invite(
             "organization": organization,
             "accept_url": _absolute_url("account:invitation-accept", token=invitation.raw_token),
         },
+        languages={email: invitation.language},
     )
     return invitation
 
