@@ -3,12 +3,13 @@
 import datetime
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.admin.models import ADDITION
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.actions._common import _absolute_url, _log_change, _send_mail
@@ -432,9 +433,10 @@ def referent_invite(
     e-mail holds the link's token; the database keeps its hash.
 
     The invitation is written in ``language``, the coordinator's choice; without one, in
-    the language the invitee chose if they have an account, else in the language of the
-    page the coordinator is using (the invitee signs up from the link in that language, and
-    sign-up keeps it as their preference).
+    the language the invitee chose if they have an account, else in the site's language
+    (never in whatever language the coordinator's pages happen to be in). The invitee
+    signs up from the link, in the invitation's language, and sign-up keeps that language
+    as their preference.
     """
     if not is_coordinator(actor):
         raise PermissionDenied(_("Only the coordinator can invite referents."))
@@ -446,7 +448,7 @@ def referent_invite(
     account_language = (
         Person.objects.filter(user__email__iexact=email).values_list("language", flat=True).first()
     )
-    language = supported_language(language or account_language or translation.get_language())
+    language = supported_language(language or account_language or settings.LANGUAGE_CODE)
     invitation = ReferentInvitation.objects.create_with_token(
         organization=organization,
         email=email,
