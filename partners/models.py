@@ -65,7 +65,9 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(role=Organization.Role.PARTNER)
 
     def public(self):
-        """Organisations a visitor may see: active or suspended members, not applicants."""
+        """The district's organisations, as visitors see them: active or suspended members
+        (the institutional one included), not applicants. The one definition behind the
+        partners page and the home page's figure."""
         return self.filter(membership_status__in=Organization.PUBLIC_STATUSES)
 
     def with_current_phase(self):
