@@ -76,7 +76,7 @@ def test_the_page_shows_everything_needed_to_use_the_service(client, service):
     assert "Povo" in text
     assert "also available online" in text
     # When
-    assert "Available from June 15, 2020 to Sept. 5, 2099." in text
+    assert "Available from 15 June 2020 to 5 September 2099." in text
     assert "You can use it now." in text
     # How to book and contacts
     assert 'href="https://prenota.alfa.example/campus"' in html
