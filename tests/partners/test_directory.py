@@ -249,7 +249,7 @@ def test_profile_shows_details_certification_history_agreements_and_services(cli
         "Determinazione n. 123"
     )
     agreements = html[html.index('id="agreements"') :]
-    assert "Accordo volontario di area" in agreements and "Oct. 10, 2018" in agreements
+    assert "Accordo volontario di area" in agreements and "10 October 2018" in agreements
     assert "Accordo riservato" not in html
     assert "Laboratori del sabato" in html
     assert "Convenzione riservata" not in html

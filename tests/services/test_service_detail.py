@@ -84,7 +84,7 @@ def test_the_page_shows_everything_needed_to_use_the_service(client, service):
     assert 'href="tel:0461123456"' in html
     # Provider and freshness
     assert "Organizzazione Alfa" in text
-    assert "Information last verified on March 2, 2026." in text
+    assert "Information last verified on 2 March 2026." in text
     assert "Pranzo incluso." in text
 
 
