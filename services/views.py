@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from common.forms import page_number
 
 from .filters import ServiceFilterSet
-from .models import WelfareService
+from .models import Audience, WelfareService
 
 PAGE_SIZE = 20
 
@@ -62,7 +62,7 @@ def _audiences_and_eligible_organizations(service):
     rows = service.audiences.order_by().annotate(
         row_type=Value("audience", output_field=label), key=F("code"), sort=F("position")
     )
-    rows = rows.values_list("row_type", "key", "name", "sort")
+    rows = rows.values_list("row_type", "key", "name", "name_en", "sort")
     if service.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
         organizations = (
             service.eligible_organizations.active()
@@ -70,15 +70,17 @@ def _audiences_and_eligible_organizations(service):
             .annotate(
                 row_type=Value("organization", output_field=label),
                 key=F("slug"),
+                english=Value("", output_field=label),
                 sort=Value(0, output_field=IntegerField()),
             )
-            .values_list("row_type", "key", "name", "sort")
+            .values_list("row_type", "key", "name", "english", "sort")
         )
         rows = rows.union(organizations, all=True)
     audiences, organizations = [], []
-    for row_type, key, name, _sort in rows.order_by("sort", "name", "key"):
+    for row_type, key, name, name_en, _sort in rows.order_by("sort", "name", "key"):
         if row_type == "audience":
-            audiences.append({"code": key, "name": name})
+            # Unsaved, for the template: its str() is the name in the page's language.
+            audiences.append(Audience(code=key, name=name, name_en=name_en))
         else:
             organizations.append({"slug": key, "name": name})
     return audiences, organizations
