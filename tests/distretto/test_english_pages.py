@@ -188,8 +188,9 @@ def test_the_walk_reads_text_outside_italian_content_only():
 def test_what_people_wrote_is_marked_italian_on_english_pages_only(client, db):
     provider = factories.make_organization("Alfa")
     service = factories.make_service(provider, description="Un servizio per le famiglie.")
-    english = client.get(f"/en{service.get_absolute_url()}").content.decode()
-    italian = client.get(service.get_absolute_url()).content.decode()
+    path = service.get_absolute_url()  # before a request leaves English active
+    english = client.get(f"/en{path}").content.decode()
+    italian = client.get(path).content.decode()
     assert '<div lang="it"><p>Un servizio per le famiglie.</p></div>' in english
     assert '<h1 id="service-title" lang="it">' in english
     # On Italian pages the page's own lang says it all.
