@@ -52,9 +52,9 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
     page.fill("#id_email", EMPLOYEE)
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign Up").click()
+    page.locator("main form").get_by_role("button", name="Sign up").click()
     page.wait_for_url("**/en/account/confirm-email/")
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verify your e-mail address")).to_be_visible()
 
     # The confirmation link from the mail opens a page with a button: GET changes nothing.
     assert [message.to for message in mail.outbox] == [[EMPLOYEE]]
@@ -92,7 +92,7 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
     violations["login"] = check_page(referent, "accounts-login")
     referent.fill("#id_login", REFERENT)
     referent.fill("#id_password", DEMO_PASSWORD)
-    referent.locator("main form").get_by_role("button", name="Sign In").click()
+    referent.locator("main form").get_by_role("button", name="Log in").click()
     referent.wait_for_url("**/en/account/profilo/")
     referent.locator("main").get_by_role("link", name="Go to the partner area").click()
     referent.wait_for_url("**/en/area-partner/")
