@@ -131,8 +131,8 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
         "Ci si ritrova all'ingresso della sede di via Sommarive alle 12,45 e si cammina "
         "insieme per trenta minuti con un accompagnatore. Non serve iscriversi.",
     )
-    referent.select_option("#id_category", label="Salute e benessere")
-    everyone = referent.locator("#id_audiences").get_by_label("Tutti", exact=True)
+    referent.select_option("#id_category", label="Health and well-being")
+    everyone = referent.locator("#id_audiences").get_by_label("Everyone", exact=True)
     choose(referent, "audiences", everyone.get_attribute("value"))
     choose(referent, "eligibility", "everyone")
     choose(referent, "cost", "free")
@@ -165,7 +165,7 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
     visitor.locator("#service-results").get_by_role("link", name=NEW_TITLE).click()
     visitor.wait_for_url(f"**/en/servizi/{service.slug}/")
     assert visitor.locator("h1").inner_text() == NEW_TITLE
-    assert visitor.locator("#service-audiences").inner_text() == "Tutti"
+    assert visitor.locator("#service-audiences").inner_text() == "Everyone"
     assert visitor.locator("#last-verified").is_visible()
 
     assert violations == {name: [] for name in violations}
