@@ -64,7 +64,7 @@ def test_the_page_shows_everything_needed_to_use_the_service(client, service):
     assert response.status_code == 200
     html = response.content.decode()
     text = unescape(html)
-    assert '<h1 id="service-title">Campus estivo &amp; laboratori</h1>' in html
+    assert '<h1 id="service-title" lang="it">Campus estivo &amp; laboratori</h1>' in html
     # Who may use it
     assert "Open to everyone" in text
     assert "Bambini 6–14 anni" in text and "Famiglie" in text
