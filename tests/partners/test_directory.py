@@ -14,7 +14,9 @@ LIST_URL = "/en/partner/"
 
 
 def names_on(html):
-    return re.findall(r'<h3 class="card-title h5 mb-2"><a href="[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(
+        r'<h3 class="card-title h5 mb-2"(?: lang="it")?><a href="[^"]+">([^<]+)</a></h3>', html
+    )
 
 
 def label(choice):
