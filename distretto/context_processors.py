@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 
 from partners.rules import coordinating_organization, is_referent
 
@@ -11,9 +13,17 @@ def site(request):
     organisation holding the institutional role (the Comune di Trento), shown in the footer;
     it is lazy, so the query runs only on pages that print it. `user_is_referent` (lazy too)
     decides whether the header links to the partner area.
+
+    `written_lang` goes inside the opening tag of an element holding what people wrote
+    (service descriptions, agreement titles...): on pages in another language than the
+    site's it is ` lang="it"`, so that screen readers read that text as Italian.
     """
     user = getattr(request, "user", None)
+    page_language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return {
+        "written_lang": format_html(' lang="{}"', settings.LANGUAGE_CODE)
+        if page_language != settings.LANGUAGE_CODE
+        else "",
         "SITE_URL": settings.SITE_URL,
         "site_contact": SimpleLazyObject(coordinating_organization),
         "user_is_referent": SimpleLazyObject(lambda: is_referent(user)),

@@ -342,6 +342,7 @@ class _Loader:
                 meeting_actions.work_programme_ensure,
                 year=year,
                 title=settings["title"].format(year=year),
+                title_en=settings["title_en"].format(year=year),
                 summary=settings["summary"].format(note=EXAMPLE_NOTE, year=year),
                 approved_on=first_meeting.date() if first_meeting <= self.now else None,
             )

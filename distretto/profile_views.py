@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 from meetings.models import CalendarSubscription
 from meetings.views import NEW_FEED_SESSION_KEY
 from partners.access import private
-from partners.models import Affiliation, Organization
+from partners.account_forms import LanguageForm
+from partners.models import Affiliation, Organization, preferred_language
 from partners.rules import is_coordinator, is_referent
 from services.models import ServiceRequest
 from services.needs import open_survey
@@ -55,6 +56,7 @@ def profile(request):
         "email_addresses": email_addresses,
         "needs_survey": open_survey(timezone.localdate()) if current else None,
         "new_calendar_url": request.session.pop(NEW_FEED_SESSION_KEY, ""),
+        "language_form": LanguageForm(initial={"language": preferred_language(request.user)}),
         "recent_service_requests": ServiceRequest.objects.filter(requester=request.user)
         .select_related("service")
         .order_by("-created_at")[:5],

@@ -127,7 +127,8 @@ def home(request):
         request,
         "distretto/home.html",
         {
-            "partner_count": Organization.objects.active().partners().count(),
+            # The same organisations as the partners page, hence the same number.
+            "partner_count": Organization.objects.public().count(),
             "service_count": services.count(),
             "featured_services": featured,
             "recent_services": recent,

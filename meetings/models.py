@@ -16,6 +16,7 @@ from common.fields import (
     BoundedTextField,
 )
 from common.private_files import private_storage
+from common.translation import in_reader_language
 from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, referent_organizations
@@ -37,6 +38,12 @@ class WorkingGroup(models.Model):
     """The district working group of referents, and its sub-groups per action."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the English pages; left empty, they show the Italian name."),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -74,7 +81,7 @@ class WorkingGroup(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return in_reader_language(self, "name")
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -311,6 +318,12 @@ class WorkProgramme(models.Model):
         _("year"), unique=True, validators=[MinValueValidator(2014), MaxValueValidator(2100)]
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the English pages; left empty, they show the Italian title."),
+    )
     summary = BoundedTextField(_("summary"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
@@ -327,7 +340,7 @@ class WorkProgramme(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return in_reader_language(self, "title")
 
     def get_absolute_url(self):
         return reverse("meetings:programme-year", kwargs={"year": self.year})

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
@@ -42,6 +43,21 @@ def _date_errors(record, names, *, not_future=()) -> dict:
     return errors
 
 
+def language_choices():
+    return [(code, name) for code, name in settings.LANGUAGES]
+
+
+def supported_language(code: str | None) -> str:
+    """``code`` if the portal is written in it ("en-gb" counts as "en"), else the site's."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    code = (code or "").lower()
+    if code in codes:
+        return code
+    if code.split("-")[0] in codes:
+        return code.split("-")[0]
+    return settings.LANGUAGE_CODE
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(membership_status=Organization.MembershipStatus.ACTIVE)
@@ -50,7 +66,9 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(role=Organization.Role.PARTNER)
 
     def public(self):
-        """Organisations a visitor may see: active or suspended members, not applicants."""
+        """The district's organisations, as visitors see them: active or suspended members
+        (the institutional one included), not applicants. The one definition behind the
+        partners page and the home page's figure."""
         return self.filter(membership_status__in=Organization.PUBLIC_STATUSES)
 
     def with_current_phase(self):
@@ -829,6 +847,14 @@ class ReferentInvitation(models.Model):
         related_name="+",
         verbose_name=_("accepted by"),
     )
+    # The invitee may have no account, hence no preference: the coordinator chooses.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the invitation e-mail."),
+    )
 
     objects = ReferentInvitationManager()
 
@@ -847,3 +873,71 @@ class ReferentInvitation(models.Model):
     @property
     def is_accepted(self):
         return self.accepted_at is not None
+
+
+class PersonQuerySet(models.QuerySet):
+    def languages_for(self, addresses) -> dict[str, str]:
+        """The language chosen by the owner of each address (lowercase) that has one; an
+        address is matched to its account by the account's e-mail or any of its addresses
+        known to allauth. Addresses of nobody, or of people who never chose, are left out."""
+        from allauth.account.models import EmailAddress
+
+        addresses = {address.lower() for address in addresses if address}
+        languages: dict[str, str] = {}
+        if not addresses:
+            return languages
+        by_user: dict[int, set[str]] = {}
+        user_model = get_user_model()
+        for pk, email in user_model._default_manager.filter(email__in=addresses).values_list(
+            "pk", "email"
+        ):
+            by_user.setdefault(pk, set()).add(email.lower())
+        for pk, email in EmailAddress.objects.filter(email__in=addresses).values_list(
+            "user_id", "email"
+        ):
+            by_user.setdefault(pk, set()).add(email.lower())
+        for user_id, language in self.filter(user_id__in=by_user).values_list(
+            "user_id", "language"
+        ):
+            for address in by_user[user_id] & addresses:
+                languages[address] = supported_language(language)
+        return languages
+
+
+class Person(models.Model):
+    """What the portal keeps about a person besides their account: the language they read.
+
+    Set from the page's language when they sign up, changed on their profile; every mail
+    the portal sends them is written in it. People without a row read the site's language.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="person",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the portal's e-mails to this person."),
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def preferred_language(user) -> str:
+    """The language ``user`` reads: their preference, else the site's language."""
+    if user is None or not getattr(user, "pk", None):
+        return settings.LANGUAGE_CODE
+    language = Person.objects.filter(user=user).values_list("language", flat=True).first()
+    return supported_language(language)

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.audit import log_action, send_templated_mail
+from common.audit import log_action
 from common.records import Ensured, ensure, log_ensured
 from common.uploads import delete_replaced_file, random_image_name, stored_file_name
+from partners.mail import send_mail_to_people, site_url
 from partners.models import Affiliation, Organization
 from services import rules
 from services.models import (
@@ -325,16 +325,14 @@ def service_request_send(
         raise
     if place == ServiceRequest.Place.TAKEN:
         _tell_if_minimum_reached(service)
-    with translation.override(settings.LANGUAGE_CODE):
-        answer_path = reverse("area:request-answer", kwargs={"pk": service_request.pk})
-    send_templated_mail(
+    send_mail_to_people(
         "service_request_received",
         _referent_emails(service.provider_id),
         {
             "service_request": service_request,
             "service": service,
             "requester_organization": organization,
-            "answer_url": settings.SITE_URL + answer_path,
+            "answer_url": site_url("area:request-answer", pk=service_request.pk),
         },
     )
     return service_request
@@ -368,8 +366,8 @@ def _tell_if_minimum_reached(service: WelfareService) -> None:
     service.minimum_reached_at = timezone.now()
     service.save(update_fields=["minimum_reached_at"])
     context = {"service": service, "held": held}
-    send_templated_mail("service_minimum_reached", _referent_emails(service.provider_id), context)
-    send_templated_mail("service_minimum_reached", _place_holders_emails(service), context)
+    send_mail_to_people("service_minimum_reached", _referent_emails(service.provider_id), context)
+    send_mail_to_people("service_minimum_reached", _place_holders_emails(service), context)
 
 
 def _offer_freed_places(service: WelfareService) -> int:
@@ -389,22 +387,17 @@ def _offer_freed_places(service: WelfareService) -> int:
         service_request.offer_expires_at = timezone.now() + timedelta(hours=PLACE_OFFER_HOURS)
         service_request.save(update_fields=["place", "offer_expires_at"])
         if service_request.requester:
-            send_templated_mail(
+            send_mail_to_people(
                 "service_place_offered",
                 [service_request.requester.email],
                 {
                     "service": service,
                     "service_request": service_request,
-                    "my_requests_url": _site_url("services:my-requests"),
+                    "my_requests_url": site_url("services:my-requests"),
                 },
             )
         offered += 1
     return offered
-
-
-def _site_url(name: str) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return settings.SITE_URL + reverse(name)
 
 
 def _release_place(service_request: ServiceRequest) -> None:
@@ -497,8 +490,8 @@ def signups_close_below_minimum(today=None) -> int:
                 requester__is_active=True,
             ).values_list("requester__email", flat=True)
             context = {"service": service}
-            send_templated_mail("service_not_running", list(waiting), context)
-            send_templated_mail(
+            send_mail_to_people("service_not_running", list(waiting), context)
+            send_mail_to_people(
                 "service_not_running", _referent_emails(service.provider_id), context
             )
             closed += 1
@@ -537,15 +530,13 @@ def service_request_answer(
         _release_place(service_request)
     requester = service_request.requester
     if requester is not None and requester.is_active:
-        with translation.override(settings.LANGUAGE_CODE):
-            my_requests_path = reverse("services:my-requests")
-        send_templated_mail(
+        send_mail_to_people(
             "service_request_answered",
             [requester.email],
             {
                 "service_request": service_request,
                 "service": service_request.service,
-                "my_requests_url": settings.SITE_URL + my_requests_path,
+                "my_requests_url": site_url("services:my-requests"),
             },
         )
     return service_request

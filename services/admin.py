@@ -33,9 +33,9 @@ from services.models import (
 
 @admin.register(Category)
 class CategoryAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "slug", "icon", "position", "service_count")
+    list_display = ("name", "name_en", "slug", "icon", "position", "service_count")
     list_editable = ("position",)
-    search_fields = ("name", "description")
+    search_fields = ("name", "name_en", "description")
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):
@@ -52,9 +52,9 @@ class CategoryAdmin(SafeInputAdminMixin, admin.ModelAdmin):
 
 @admin.register(Audience)
 class AudienceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "position")
+    list_display = ("name", "name_en", "code", "position")
     list_editable = ("position",)
-    search_fields = ("name", "code")
+    search_fields = ("name", "name_en", "code")
     prepopulated_fields = {"code": ("name",)}
 
 

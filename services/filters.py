@@ -14,6 +14,7 @@ from django.db.models import CharField, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.translation import reader_text
 from partners.models import Organization
 
 from .models import Audience, Category, WelfareService
@@ -213,22 +214,23 @@ class ServiceFilterSet(django_filters.FilterSet):
 
 
 def _categories_and_audiences():
-    """The choices of both small lookup tables from one query (a UNION)."""
+    """The choices of both small lookup tables from one query (a UNION), named in the
+    page's language (common.translation)."""
     label = CharField()
     categories = (
         Category.objects.order_by()
         .annotate(row_type=Value("category", output_field=label), key=F("slug"))
-        .values_list("row_type", "key", "name", "position")
+        .values_list("row_type", "key", "name", "name_en", "position")
     )
     audiences = (
         Audience.objects.order_by()
         .annotate(row_type=Value("audience", output_field=label), key=F("code"))
-        .values_list("row_type", "key", "name", "position")
+        .values_list("row_type", "key", "name", "name_en", "position")
     )
     choices = {"category": [], "audience": []}
     rows = categories.union(audiences, all=True).order_by("position", "name", "key")
-    for row_type, key, name, _position in rows:
-        choices[row_type].append((key, name))
+    for row_type, key, name, name_en, _position in rows:
+        choices[row_type].append((key, reader_text(name, en=name_en)))
     return choices["category"], choices["audience"]
 
 

@@ -14,6 +14,7 @@ from common.fields import (
     NOTES_MAX_LENGTH,
     BoundedTextField,
 )
+from common.translation import in_reader_language
 from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, member_affiliations
@@ -38,6 +39,12 @@ def _ended_q(today: datetime.date) -> Q:
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the English pages; left empty, they show the Italian name."),
+    )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = BoundedTextField(_("description"), max_length=NOTES_MAX_LENGTH, blank=True)
     icon = models.CharField(
@@ -54,7 +61,7 @@ class Category(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return in_reader_language(self, "name")
 
 
 class Audience(models.Model):
@@ -62,6 +69,12 @@ class Audience(models.Model):
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the English pages; left empty, they show the Italian name."),
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -70,7 +83,7 @@ class Audience(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return in_reader_language(self, "name")
 
 
 class WelfareServiceQuerySet(models.QuerySet):

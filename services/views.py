@@ -13,7 +13,7 @@ from common.forms import page_number
 from partners.rules import is_coordinator, is_partner_employee
 
 from .filters import ServiceFilterSet
-from .models import WelfareService
+from .models import Audience, WelfareService
 from .rules import booking_progress
 
 PAGE_SIZE = 20
@@ -71,7 +71,7 @@ def _audiences_and_eligible_organizations(service):
     rows = service.audiences.order_by().annotate(
         row_type=Value("audience", output_field=label), key=F("code"), sort=F("position")
     )
-    rows = rows.values_list("row_type", "key", "name", "sort")
+    rows = rows.values_list("row_type", "key", "name", "name_en", "sort")
     if service.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
         organizations = (
             service.eligible_organizations.active()
@@ -79,15 +79,17 @@ def _audiences_and_eligible_organizations(service):
             .annotate(
                 row_type=Value("organization", output_field=label),
                 key=F("slug"),
+                english=Value("", output_field=label),
                 sort=Value(0, output_field=IntegerField()),
             )
-            .values_list("row_type", "key", "name", "sort")
+            .values_list("row_type", "key", "name", "english", "sort")
         )
         rows = rows.union(organizations, all=True)
     audiences, organizations = [], []
-    for row_type, key, name, _sort in rows.order_by("sort", "name", "key"):
+    for row_type, key, name, name_en, _sort in rows.order_by("sort", "name", "key"):
         if row_type == "audience":
-            audiences.append({"code": key, "name": name})
+            # Unsaved, for the template: its str() is the name in the page's language.
+            audiences.append(Audience(code=key, name=name, name_en=name_en))
         else:
             organizations.append({"slug": key, "name": name})
     return audiences, organizations

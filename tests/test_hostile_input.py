@@ -90,7 +90,8 @@ COMMON_PARAMETERS = ["page", "q", "next", "o", "p", "all", "e", "_changelist_fil
 # --- The URLs, each as a role that can reach it -----------------------------------------------
 
 # Who to be, in order of preference, when several roles may use a page.
-PREFERENCE = ["referent_a", "employee_a", "coordinator", "unaffiliated", "anonymous"]
+# employee_b: the one person behind request_b (withdraw it, confirm its place).
+PREFERENCE = ["referent_a", "employee_a", "coordinator", "unaffiliated", "employee_b", "anonymous"]
 # A placeholder that every converter and regex of the URL conf accepts.
 PLACEHOLDER = "8642097531"
 

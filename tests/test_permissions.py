@@ -47,7 +47,7 @@ from meetings.models import (
     hash_feed_token,
 )
 from partners.access import SESSION_KEY
-from partners.models import Affiliation, Organization, ReferentInvitation
+from partners.models import Affiliation, Organization, Person, ReferentInvitation
 from services.hsds import hsds_id
 from services.models import NeedsSurvey, SavedService, ServiceRequest, WelfareService
 from tests import factories
@@ -536,6 +536,13 @@ ROWS = [
         allowed=("referent_a", 302),
     ),
     Row(
+        "account:language-update",
+        POST_ONLY,
+        post=ANONYMOUS_ONLY,
+        data="language-update",
+        allowed=("unaffiliated", 302),
+    ),
+    Row(
         "account:account-delete",
         SIGNED_IN,
         post=ANONYMOUS_ONLY,
@@ -995,6 +1002,7 @@ def post_data(row, world):
         "service-request": {"kind": "interest", "message": "Vorrei partecipare."},
         "affiliation-request": {"organization": str(org_a.pk), "message": "Ufficio personale"},
         "account-delete": {"password": factories.PASSWORD},
+        "language-update": {"language": "en"},
         "organization-edit": {
             "description": "Nuova descrizione del profilo pubblico.",
             "website": "https://www.alfa.example",
@@ -1043,6 +1051,7 @@ def snapshot():
         ServiceRequest,
         SavedService,
         ReferentInvitation,
+        Person,
         EmailAddress,
         LogEntry,
         Attendance,

@@ -49,7 +49,9 @@ def result_titles(response):
     block = block[1].split("</ul>\n", 1)[0]
     return [
         unescape(t)
-        for t in re.findall(r'<h3 class="card-title[^"]*">\s*<a href="[^"]+">([^<]+)</a>', block)
+        for t in re.findall(
+            r'<h3 class="card-title[^"]*"(?: lang="it")?>\s*<a href="[^"]+">([^<]+)</a>', block
+        )
     ]
 
 
