@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.audit import log_action, send_templated_mail
+from common.audit import log_action
 from meetings.models import Meeting, WorkingGroup
 from partners import actions as partners_actions
+from partners.mail import send_mail_to_people
 from partners.models import Affiliation, MembershipApplication, Organization
 
 __all__ = ["membership_application_approve", "district_working_groups"]
@@ -67,7 +68,7 @@ def membership_application_approve(
         .first()
     )
     application.refresh_from_db()
-    send_templated_mail(
+    send_mail_to_people(
         "member_welcome",
         [application.contact_email],
         {
@@ -77,7 +78,7 @@ def membership_application_approve(
             "next_meeting": next_meeting,
         },
     )
-    send_templated_mail(
+    send_mail_to_people(
         "member_joined",
         _referent_emails_of_other_members(organization),
         {"organization": organization, "groups": all_groups},

@@ -16,7 +16,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.audit import log_action, send_templated_mail
+from common.audit import log_action
 from common.records import Ensured, ensure, log_ensured
 from common.uploads import delete_file_on_commit, delete_replaced_file, stored_file_name
 from meetings import ical
@@ -36,6 +36,7 @@ from meetings.models import (
     WorkProgramme,
     hash_feed_token,
 )
+from partners.mail import send_mail_to_people
 from partners.models import Affiliation, Organization
 
 #: The fields a calendar shows: changing one sends the invited an update.
@@ -97,7 +98,7 @@ def _notify(
             attachments = ()
             if method:
                 attachments = [ical.invitation_attachment(meeting, method=method, attendee=address)]
-            send_templated_mail(template, [address], base, attachments=attachments)
+            send_mail_to_people(template, [address], base, attachments=attachments)
         sent += len(addresses)
         MeetingNotice.objects.create(
             meeting=meeting,

@@ -14,6 +14,7 @@ def send_mail_to_people(
     context: dict,
     *,
     languages: Mapping[str, str] | None = None,
+    attachments: Iterable[tuple[str, str, str]] = (),
 ) -> None:
     """``common.audit.send_templated_mail`` to ``addresses``, each mail in the language its
     recipient chose (the site's language for people without a preference or an account).
@@ -22,4 +23,4 @@ def send_mail_to_people(
     addresses = [address for address in addresses if address]
     chosen = Person.objects.languages_for(addresses)
     chosen.update({address.lower(): code for address, code in (languages or {}).items()})
-    send_templated_mail(template, addresses, context, languages=chosen)
+    send_templated_mail(template, addresses, context, languages=chosen, attachments=attachments)
