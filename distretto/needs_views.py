@@ -72,7 +72,7 @@ def needs_gaps_export(request):
                 [
                     scope.name if scope else _("Whole network"),
                     report.answer_count,
-                    str(gap.category.name),
+                    str(gap.category),
                     below if gap.needs is None else gap.needs,
                     _percent(gap.needs_share),
                     gap.services,

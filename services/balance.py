@@ -18,7 +18,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from partners.models import Organization
-from services.models import ServiceRequest, WelfareService
+from services.models import Audience, Category, ServiceRequest, WelfareService
 
 PRIVACY_THRESHOLD = 5
 # How far back a period may start (the District was founded in 2018).
@@ -189,6 +189,17 @@ def _named_counts(queryset, name_field: str) -> list[tuple[str, int]]:
     )
 
 
+def _vocabulary_counts(queryset, field: str, model) -> list[tuple[str, int]]:
+    """Counts per category or audience, named in the reader's language (their __str__)."""
+    rows = queryset.order_by().values_list(field).annotate(total=Count("pk", distinct=True))
+    counts = dict(rows.values_list(field, "total"))
+    names = {item.pk: str(item) for item in model.objects.filter(pk__in=counts)}
+    return sorted(
+        ((names[pk], total) for pk, total in counts.items() if pk in names),
+        key=lambda row: (-row[1], row[0]),
+    )
+
+
 def partner_balance(organization: Organization, period: Period) -> PartnerBalance:
     """One partner's side of the balance, as its referents see it."""
     services = offered_services().filter(provider=organization)
@@ -198,9 +209,9 @@ def partner_balance(organization: Organization, period: Period) -> PartnerBalanc
     return PartnerBalance(
         organization=organization,
         period=period,
-        offered_by_category=_named_counts(services, "category__name"),
-        offered_by_audience=_named_counts(
-            services.filter(audiences__isnull=False), "audiences__name"
+        offered_by_category=_vocabulary_counts(services, "category", Category),
+        offered_by_audience=_vocabulary_counts(
+            services.filter(audiences__isnull=False), "audiences", Audience
         ),
         received=received.count(),
         received_answered=received.filter(_answered()).count(),
@@ -234,13 +245,8 @@ def public_balance(period: Period) -> PublicBalance:
         service__provider__membership_status=Organization.MembershipStatus.ACTIVE,
         requester_organization__membership_status=Organization.MembershipStatus.ACTIVE,
     )
-    requests_by_category = dict(
-        between.order_by()
-        .values_list("service__category__name")
-        .annotate(total=Count("pk"))
-        .values_list("service__category__name", "total")
-    )
-    offered_by_category = dict(_named_counts(offered_services(), "category__name"))
+    requests_by_category = dict(_vocabulary_counts(between, "service__category", Category))
+    offered_by_category = dict(_vocabulary_counts(offered_services(), "category", Category))
     categories = sorted(set(offered_by_category) | set(requests_by_category))
     return PublicBalance(
         period=period,

@@ -39,6 +39,8 @@ STRUCTURE_TABLES = frozenset(
         "auth_group",
         "auth_group_permissions",
         "sqlite_sequence",
+        # The search synonyms: seeded from services/search_synonyms.toml by migrate.
+        "services_synonymgroup",
     }
 )
 

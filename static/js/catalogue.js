@@ -45,8 +45,19 @@
     return;
   }
 
-  heading.focus({ preventScroll: true });
-  heading.scrollIntoView({ block: "start" });
+  function takeThereNow() {
+    heading.focus({ preventScroll: true });
+    // At once: Bootstrap's smooth scrolling would leave the heading out of view a while.
+    heading.scrollIntoView({ block: "start", behavior: "instant" });
+  }
+  // Once the page has settled (fonts, images, Bootstrap Italia's own components): a scroll
+  // made earlier is undone by whatever grows above the heading afterwards.
+  takeThereNow();
+  if (document.readyState !== "complete") {
+    window.addEventListener("load", function () {
+      window.requestAnimationFrame(takeThereNow);
+    });
+  }
   var status = document.getElementById("results-status");
   if (status) {
     var notice = document.getElementById("search-notice");

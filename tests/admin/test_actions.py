@@ -266,6 +266,8 @@ def test_the_coordinator_adds_an_organisation_with_its_domains_and_referent(
         "certifications-0-granted_on": "2024-01-10",
         "certifications-0-expires_on": "2027-01-10",
         "certifications-0-reference": "Determinazione n. 12",
+        "referent_invitations-TOTAL_FORMS": "0",
+        "referent_invitations-INITIAL_FORMS": "0",
         "affiliations-TOTAL_FORMS": "1",
         "affiliations-INITIAL_FORMS": "0",
         "affiliations-0-user": referent.pk,

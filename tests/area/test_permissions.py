@@ -26,6 +26,7 @@ GET_VIEWS = {
     "request-list": False,
     "request-answer": True,
     "member-list": False,
+    "balance": False,
 }
 POST_VIEWS = [
     "service-publish",

@@ -32,8 +32,8 @@ def _sign_in(page, url, email):
     page.goto(f"{url}/en/account/login/")
     page.fill("#id_login", email)
     page.fill("#id_password", factories.PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/en/account/profilo/")
+    page.locator("main form").get_by_role("button", name="Log in").click()
+    page.wait_for_function("() => !location.pathname.includes('/account/login/')")
 
 
 def test_schedule_invite_answer_remind_attend_minutes_progress(

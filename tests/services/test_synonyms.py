@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from services.apps import seed_synonyms_when_empty
 from services.models import SynonymGroup, WelfareService
@@ -141,7 +142,7 @@ def coordinator_client(client, coordinator):
     ],
 )
 def test_a_group_needs_two_to_forty_short_terms(terms, message):
-    with pytest.raises(ValidationError, match=message):
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
         SynonymGroup(name="Prova", terms=terms).clean()
 
 
