@@ -411,12 +411,21 @@ def _release_place(service_request: ServiceRequest) -> None:
         _offer_freed_places(service)
 
 
+def _lock_request_after_its_service(pk: int) -> ServiceRequest:
+    """Lock a request's service row, then the request: always in that order (as sending a
+    booking and offering a freed place do), so that two changes of one service's places
+    wait for each other instead of deadlocking."""
+    service_id = ServiceRequest.objects.values_list("service_id", flat=True).get(pk=pk)
+    WelfareService.objects.select_for_update().only("pk").get(pk=service_id)
+    return ServiceRequest.objects.select_for_update().get(pk=pk)
+
+
 @transaction.atomic
 def service_request_withdraw(
     *, service_request: ServiceRequest, actor: AbstractBaseUser
 ) -> ServiceRequest:
     """The requester takes back a request still awaiting an answer (and frees its place)."""
-    service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    service_request = _lock_request_after_its_service(service_request.pk)
     if service_request.requester_id != actor.pk:
         raise ValidationError(_("Only the person who sent a request can withdraw it."))
     if service_request.status != ServiceRequest.Status.OPEN:
@@ -433,7 +442,7 @@ def place_offer_confirm(
     *, service_request: ServiceRequest, actor: AbstractBaseUser
 ) -> ServiceRequest:
     """The person offered a freed place takes it, before the offer expires."""
-    service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    service_request = _lock_request_after_its_service(service_request.pk)
     if service_request.requester_id != actor.pk:
         raise ValidationError(_("Only the person who sent a request can confirm its place."))
     if (
@@ -458,7 +467,7 @@ def place_offers_expire(now=None) -> int:
         place=ServiceRequest.Place.OFFERED, offer_expires_at__lt=now
     ).values_list("pk", flat=True):
         with transaction.atomic():
-            service_request = ServiceRequest.objects.select_for_update().get(pk=pk)
+            service_request = _lock_request_after_its_service(pk)
             if service_request.place != ServiceRequest.Place.OFFERED:
                 continue
             service_request.status = ServiceRequest.Status.WITHDRAWN
