@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke bench
+.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke drill login-cost bench
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required (found %s)" % sys.version.split()[0])'
@@ -35,8 +35,9 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+# Links in mails point at the address actually served, unless SITE_URL is set.
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -52,6 +53,15 @@ stack-stop:
 # Start the stack, a few requests through nginx, stop it (CI runs this).
 stack-smoke:
 	bash deploy/stack/smoke.sh
+
+# Fault drills under load against the stack (started if needed; left running): see README
+# "Fault drills". Takes about 5 minutes; exits non-zero if a write or a mail was lost or doubled.
+drill:
+	$(PY) deploy/drill/drill.py
+
+# Do logins starve page requests? sync vs threaded workers, measured on loopback (README).
+login-cost: install
+	$(PY) deploy/loadtest/login_cost.py
 
 # Extract the strings to translate into locale/it and compile them (needs GNU gettext).
 MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=staticfiles --ignore=test-artefacts

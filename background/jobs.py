@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from background.mail import deliver_mail
+from background.mail import deliver_mail, requeue_orphaned_mail
 from background.models import OutgoingMail
 from background.periodic import periodic_job
 
@@ -36,6 +36,7 @@ def purge_old_records():
 def requeue_stalled_mail():
     """Give stranded mail a new task. Sending is claimed per mail, so a mail leaves twice
     only if a worker died in the middle of handing it to the mail server."""
+    requeue_orphaned_mail()  # those of a dead process of this machine: at once
     now = timezone.now()
     sending = OutgoingMail.objects.filter(
         status=OutgoingMail.Status.SENDING, sending_since__lt=now - STALLED_SENDING

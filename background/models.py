@@ -37,8 +37,15 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sending_since = models.DateTimeField(null=True, blank=True)
+    # "host:pid" of the process sending it: a worker restarted on that machine queues again
+    # the mail a killed predecessor left half-sent (background.mail.requeue_orphaned_mail).
+    sending_by = models.CharField(max_length=300, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # The message's Message-ID header, fixed when the mail is queued: every attempt to send
+    # it carries the same one, so a copy sent twice (a worker that died between handing it
+    # to the mail server and marking it sent) is recognisable as the same message.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, editable=False)
 
     objects = OutgoingMailQuerySet.as_manager()
 
@@ -50,7 +57,12 @@ class OutgoingMail(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
                 name="outgoingmail_sent_has_date",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~models.Q(message_id=""),
+                name="outgoingmail_unique_message_id",
+            ),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ action functions one object at a time, and tell the coordinator how many rows ch
 and which ones were skipped, and why.
 """
 
+import re
 import uuid
 from collections.abc import Callable
 
@@ -16,6 +17,11 @@ from django.db import models
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from common.uploads import ImageUploadField, validate_pdf_upload
 
@@ -178,3 +184,82 @@ class PrivateFileAdminMixin:
             widget.download_url = link(obj) if obj is not None and obj.pk else ""
             field.widget = widget
         return form
+
+
+# --- Success messages that read right in Italian ------------------------------------------------
+# Django's own ("Il {name} “{obj}” è stato aggiunto") give every model the masculine article
+# and participle: "Il organizzazione ... è stato aggiunto". Ours name the model first and the
+# outcome as a noun ("Organizzazione “FBK”: aggiunta completata"), right for every gender.
+# Each pair: Django's message (msgid of Django's catalogue), ours.
+_DJANGO_TO_OURS = [
+    (
+        "The {name} “{obj}” was added successfully. You may edit it again below.",
+        _("{name} “{obj}” added. You can go on editing it below."),
+    ),
+    (
+        "The {name} “{obj}” was added successfully. You may add another {name} below.",
+        _("{name} “{obj}” added. You can add another one below."),
+    ),
+    ("The {name} “{obj}” was added successfully.", _("{name} “{obj}” added.")),
+    (
+        "The {name} “{obj}” was changed successfully. You may edit it again below.",
+        _("{name} “{obj}” saved. You can go on editing it below."),
+    ),
+    (
+        "The {name} “{obj}” was changed successfully. You may add another {name} below.",
+        _("{name} “{obj}” saved. You can add another one below."),
+    ),
+    ("The {name} “{obj}” was changed successfully.", _("{name} “{obj}” saved.")),
+    ("The %(name)s “%(obj)s” was deleted successfully.", _("%(name)s “%(obj)s” deleted.")),
+    ("Successfully deleted %(count)d %(items)s.", _("Deleted: %(count)d %(items)s.")),
+]
+_PLACEHOLDERS = {
+    "{obj}": "(?P<obj>.*)",
+    "%(obj)s": "(?P<obj>.*)",
+    "%(count)d": r"(?P<count>\d+)",
+    "%(items)s": "(?P<items>.+)",
+}
+
+
+def _django_message_pattern(template: str, name: str) -> re.Pattern:
+    pattern = re.escape(template)
+    for placeholder, group in _PLACEHOLDERS.items():
+        pattern = pattern.replace(re.escape(placeholder), group)
+    for placeholder in ("{name}", "%(name)s"):
+        pattern = pattern.replace(re.escape(placeholder), f"(?:{re.escape(name)})")
+    return re.compile(pattern, re.DOTALL)
+
+
+def readable_message(message, verbose_name) -> str:
+    """Our wording for one of Django's add / change / delete messages (else `message`)."""
+    if not isinstance(message, str):
+        return message
+    names = {str(verbose_name), str(conditional_escape(verbose_name))}
+    for django_msgid, ours in _DJANGO_TO_OURS:
+        template = gettext(django_msgid)
+        for name in names:
+            match = _django_message_pattern(template, name).fullmatch(message)
+            if match is None:
+                continue
+            values = match.groupdict()
+            if "{obj}" in django_msgid:
+                # The object is a link the admin built with format_html: already safe.
+                return format_html(
+                    str(ours), name=capfirst(verbose_name), obj=mark_safe(values["obj"])
+                )
+            if "count" in values:
+                return str(ours) % {"count": int(values["count"]), "items": values["items"]}
+            return str(ours) % {"name": capfirst(verbose_name), "obj": values["obj"]}
+    return message
+
+
+class ReadableMessagesMixin:
+    """For ModelAdmin classes: Django's success messages in wording right for every gender.
+
+    The back office's site mixes it into every registered ModelAdmin (distretto.admin_site).
+    """
+
+    def message_user(self, request, message, *args, **kwargs):
+        return super().message_user(
+            request, readable_message(message, self.opts.verbose_name), *args, **kwargs
+        )

@@ -3,7 +3,7 @@
 The history outlives the people in it: a deleted account's entries pass to a placeholder.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -14,7 +14,9 @@ from django.core.mail import EmailMessage
 from django.db.models import Value
 from django.db.models.functions import Left, Replace
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import lazy
 
 from background.mail import queue_mail
 
@@ -68,22 +70,56 @@ def keep_log_entries_of(user: AbstractBaseUser, *, identifiers: Iterable[str] = 
     return kept
 
 
-def send_templated_mail(template: str, recipients: list[str], context: dict) -> None:
+def _site_url(name: str, kwargs: dict | None) -> str:
+    return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
+
+
+# The address is worked out when the mail is rendered, so in the mail's language: "/en/..."
+# in an English mail, the Italian address in an Italian one.
+_lazy_site_url = lazy(_site_url, str)
+
+
+def site_url(name: str, **kwargs) -> str:
+    """The absolute address of URL ``name`` for a mail's context, in the mail's language."""
+    return _lazy_site_url(name, kwargs)
+
+
+def send_templated_mail(
+    template: str,
+    recipients: Iterable[str],
+    context: dict,
+    *,
+    languages: Mapping[str, str] | None = None,
+    attachments: Iterable[tuple[str, str, str]] = (),
+) -> None:
     """Send ``templates/email/<template>_subject.txt`` / ``_message.txt``, one mail per person.
 
-    Rendered now, in the site's language (Italian), and kept in the outbox with the change;
-    sent by a background task once the transaction commits (a rolled-back change tells
-    nobody, a request never waits for the mail server), each recipient on their own so
+    Each mail is rendered now in its recipient's language (``languages``: address, lowercase,
+    to language code; the site's language for addresses it does not name), links included
+    (``site_url`` and ``{% url %}`` follow the language), and kept in the outbox with the
+    change; sent by a background task once the transaction commits (a rolled-back change
+    tells nobody, a request never waits for the mail server), each recipient on their own so
     nobody sees the others' addresses. A failing mail server is retried, then reported to
-    the coordinator (background.mail); it never undoes the change.
+    the coordinator (background.mail); it never undoes the change. ``attachments`` are
+    small text files, ``(filename, content, mimetype)``, e.g. a meeting's ``.ics``.
     """
     recipients = sorted({address for address in recipients if address})
     if not recipients:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"SITE_URL": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
-        subject = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "") + subject
-        body = render_to_string(f"email/{template}_message.txt", context)
-
-    queue_mail(EmailMessage(subject=subject, body=body, to=recipients))
+    languages = {address.lower(): code for address, code in (languages or {}).items()}
+    by_language: dict[str, list[str]] = {}
+    for address in recipients:
+        language = languages.get(address.lower()) or settings.LANGUAGE_CODE
+        by_language.setdefault(language, []).append(address)
+    for language, addresses in sorted(by_language.items()):
+        with translation.override(language):
+            mail_context = {"SITE_URL": settings.SITE_URL, **context}
+            subject = render_to_string(f"email/{template}_subject.txt", mail_context)
+            subject = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "") + " ".join(
+                subject.split()
+            )
+            body = render_to_string(f"email/{template}_message.txt", mail_context)
+        message = EmailMessage(subject=subject, body=body, to=addresses)
+        for filename, content, mimetype in attachments:
+            message.attachments.append((filename, content, mimetype))
+        queue_mail(message)

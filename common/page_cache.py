@@ -99,7 +99,7 @@ def _digest(*parts) -> str:
 def cached(key_parts: tuple, compute: Callable, *, timeout: int = VALUE_TIMEOUT, version=None):
     """`compute()`, or its value stored under `key_parts` for the current public version."""
     version = public_version() if version is None else version
-    key = f"public:value:{_digest(version, *key_parts)}"
+    key = f"public:value:{_digest(version, timezone.localdate(), *key_parts)}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -10,8 +10,13 @@ from functools import wraps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from distretto import admin_background  # noqa: F401 - registers the outbox's pages
+from distretto import (  # noqa: F401 - registers their pages
+    admin_applications,
+    admin_background,
+)
 from distretto.dashboard import attention_items
+from distretto.exports import export_links
+from partners.rules import is_coordinator
 
 admin.site.site_header = _("Distretto Family Audit — coordinamento")
 admin.site.site_title = _("Distretto Family Audit — coordinamento")
@@ -22,7 +27,10 @@ _stock_index = admin.site.index
 
 @wraps(_stock_index)
 def index_with_dashboard(request, extra_context=None):
-    context = {"attention_items": attention_items(request.user)}
+    context = {
+        "attention_items": attention_items(request.user),
+        "export_links": export_links() if is_coordinator(request.user) else [],
+    }
     context.update(extra_context or {})
     return _stock_index(request, extra_context=context)
 

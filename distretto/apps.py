@@ -24,13 +24,18 @@ class DistrettoConfig(AppConfig):
 # partner pages, the directory, the sitemaps): any write to one of them makes the cached
 # pages and figures out of date (common.page_cache). Publishing, archiving, editing a
 # service, changing who may use it (its eligibility and eligible organisations), suspending,
-# reactivating or withdrawing an organisation all save one of these rows.
+# reactivating or withdrawing an organisation, a request (places left), an edit of the
+# synonyms all save one of these rows.
 PUBLIC_MODELS = (
     "partners.Organization",
     "partners.Certification",
     "services.WelfareService",
     "services.Category",
     "services.Audience",
+    # A service's page shows its bookings against its places and minimum.
+    "services.ServiceRequest",
+    # The catalogue's search expands words by the synonym groups.
+    "services.SynonymGroup",
     "agreements.Agreement",
     "agreements.Signature",
     "meetings.Meeting",

@@ -16,6 +16,7 @@ always has current certificates, this year's programme and a meeting ahead.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +24,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from agreements import actions as agreement_actions
 from agreements.models import Agreement, Signature
@@ -49,12 +49,13 @@ from partners import actions as partner_actions
 from partners.models import Affiliation, Organization
 from services import actions as service_actions
 
+# For `load_demo`'s summary: developer-facing, in English like the README.
 ROLE_LABELS = {
-    "coordinator": _("Coordinator (back office)"),
-    "admin": _("Technical administrator"),
-    "referent": _("Referent"),
-    "employee": _("Employee"),
-    "citizen": _("No affiliation"),
+    "coordinator": "Coordinator (back office)",
+    "admin": "Technical administrator",
+    "referent": "Referent",
+    "employee": "Employee",
+    "citizen": "No affiliation",
 }
 
 
@@ -206,7 +207,7 @@ class _Loader:
             self.report.accounts.append(
                 DemoAccount(
                     email=account.email,
-                    role=str(ROLE_LABELS[account.kind]),
+                    role=ROLE_LABELS[account.kind],
                     organization=org.display_name if org else "",
                     status=str(affiliation.get_status_display()) if affiliation else "",
                 )
@@ -312,8 +313,8 @@ class _Loader:
                 "status": Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
                 "minutes": minutes if held else "",
             },
-            create=meeting_actions.meeting_schedule,
-            update=meeting_actions.meeting_update,
+            create=functools.partial(meeting_actions.meeting_schedule, notify=False),
+            update=functools.partial(meeting_actions.meeting_update, notify=False),
             name="meeting",
         )
         for position, title in enumerate(agenda, start=1):
@@ -341,6 +342,7 @@ class _Loader:
                 meeting_actions.work_programme_ensure,
                 year=year,
                 title=settings["title"].format(year=year),
+                title_en=settings["title_en"].format(year=year),
                 summary=settings["summary"].format(note=EXAMPLE_NOTE, year=year),
                 approved_on=first_meeting.date() if first_meeting <= self.now else None,
             )

@@ -76,11 +76,13 @@ def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.public(), slug=slug)
     # Sorted here, not by the database, so that undated steps sort last on every backend.
     certifications = sorted(
-        organization.certifications.all(),
+        organization.certifications.with_expiry(),
         key=lambda c: (c.granted_on or c.registered_on or date.min, c.pk),
         reverse=True,
     )
-    current = Certification.objects.current().filter(organization=organization).first()
+    current = (
+        Certification.objects.current().with_expiry().filter(organization=organization).first()
+    )
     signatures = list(
         Signature.objects.filter(organization=organization, agreement__is_public=True)
         .select_related("agreement")

@@ -6,12 +6,17 @@ It shows partners' and services' objects, so it lives in the composition layer.
 from allauth.account.models import EmailAddress
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from meetings.models import CalendarSubscription
+from meetings.views import NEW_FEED_SESSION_KEY
 from partners.access import private
-from partners.models import Affiliation, Organization
-from partners.rules import is_referent
+from partners.account_forms import LanguageForm
+from partners.models import Affiliation, Organization, preferred_language
+from partners.rules import is_coordinator, is_referent
 from services.models import ServiceRequest
+from services.needs import open_survey
 
 
 @require_GET
@@ -49,8 +54,17 @@ def profile(request):
         if verified_domains
         else [],
         "email_addresses": email_addresses,
+        "needs_survey": open_survey(timezone.localdate()) if current else None,
+        "new_calendar_url": request.session.pop(NEW_FEED_SESSION_KEY, ""),
+        "language_form": LanguageForm(initial={"language": preferred_language(request.user)}),
         "recent_service_requests": ServiceRequest.objects.filter(requester=request.user)
         .select_related("service")
         .order_by("-created_at")[:5],
     }
+    # The calendar address is for those who have meetings (one query more, for them only).
+    context["may_subscribe"] = context["is_referent"] or is_coordinator(request.user)
+    if context["may_subscribe"]:
+        context["calendar_subscription"] = CalendarSubscription.objects.filter(
+            user=request.user
+        ).first()
     return private(render(request, "account/profile.html", context))

@@ -89,7 +89,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 BENCH_FLOOR_VIEW = envbool("BENCH_FLOOR_VIEW", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the back office's own site (distretto/admin_site.py).
+    "distretto.admin_config.DistrettoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,8 +103,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
-    "django_tasks_db",
+    # Before django_tasks_db: background's `db_worker` (which waits out a database outage)
+    # takes the place of django-tasks-db's own.
     "background",
+    "django_tasks_db",
     "distretto",
     "partners",
     "agreements",

@@ -92,6 +92,7 @@ class StaticPagesSitemap(SiteSitemap):
             "services:service-list",
             "agreements:agreement-list",
             "meetings:programme",
+            "join:application-create",
             "accessibility",
             "privacy",
         ]

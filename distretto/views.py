@@ -124,13 +124,17 @@ def home(request):
 def _home_content(user) -> dict:
     now = timezone.now()
     services = WelfareService.objects.visible_to(user).select_related("provider", "category")
-    featured = list(
-        services.filter(is_featured=True).order_by("-published_at", "-pk")[:HOME_FEATURED]
-    )
+    # Ended services are not put forward; the catalogue still lists them, marked as ended.
+    current = services.not_ended()
+    # A full row: the newest published services fill the slots the featured ones leave
+    # (one query); no featured service at all, no section.
+    featured = list(current.order_by("-is_featured", "-published_at", "-pk")[:HOME_FEATURED])
+    if not featured or not featured[0].is_featured:
+        featured = []
     recent = list(
-        services.exclude(pk__in=[service.pk for service in featured]).order_by(
-            "-updated_at", "-pk"
-        )[:HOME_RECENT]
+        current.exclude(pk__in=[service.pk for service in featured]).order_by("-updated_at", "-pk")[
+            :HOME_RECENT
+        ]
     )
     next_meeting = (
         Meeting.objects.upcoming(now)
@@ -146,7 +150,8 @@ def _home_content(user) -> dict:
         .first()
     )
     return {
-        "partner_count": Organization.objects.active().partners().count(),
+        # The same organisations as the partners page, hence the same number.
+        "partner_count": Organization.objects.public().count(),
         "service_count": services.count(),
         "featured_services": featured,
         "recent_services": recent,

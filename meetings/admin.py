@@ -44,10 +44,10 @@ class SubgroupFilter(admin.SimpleListFilter):
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "parent", "coordinator", "member_count")
+    list_display = ("name", "name_en", "parent", "coordinator", "member_count")
     list_filter = (SubgroupFilter,)
     list_select_related = ("parent", "coordinator")
-    search_fields = ("name", "description")
+    search_fields = ("name", "name_en", "description")
     autocomplete_fields = ("parent", "coordinator", "members")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -97,7 +97,10 @@ class MeetingAdmin(
     actions = ("cancel",)
     fieldsets = (
         (None, {"fields": ("group", "title", "status")}),
-        (_("When and where"), {"fields": (("starts_at", "ends_at"), "place", "online_url")}),
+        (
+            _("When and where"),
+            {"fields": (("starts_at", "ends_at"), "place", "online_url", "answer_by")},
+        ),
         (_("Minutes"), {"fields": ("minutes", "minutes_file")}),
     )
 
@@ -170,8 +173,8 @@ class ActionInline(SafeInputAdminMixin, admin.TabularInline):
 
 @admin.register(WorkProgramme)
 class WorkProgrammeAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = ("year", "title", "approved_on", "action_count")
-    search_fields = ("title", "summary")
+    list_display = ("year", "title", "title_en", "approved_on", "action_count")
+    search_fields = ("title", "title_en", "summary")
     inlines = (ActionInline,)
 
     def get_queryset(self, request):

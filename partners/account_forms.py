@@ -1,6 +1,8 @@
-"""Forms of the user's own pages: asking to join an organisation, deleting the account."""
+"""Forms of the user's own pages: asking to join an organisation, the language of their
+mail, deleting the account."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Affiliation, Organization
@@ -59,3 +61,14 @@ class AccountDeleteForm(forms.Form):
                 code="password_incorrect",
             )
         return password
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of your e-mails"),
+        choices=settings.LANGUAGES,
+        error_messages={
+            "required": _("Choose one of the portal's languages."),
+            "invalid_choice": _("Choose one of the portal's languages."),
+        },
+    )

@@ -16,16 +16,16 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import actions
 from partners.access import private
-from partners.account_forms import AccountDeleteForm, AffiliationRequestForm
+from partners.account_forms import AccountDeleteForm, AffiliationRequestForm, LanguageForm
 from partners.models import Affiliation, ReferentInvitation
 from partners.signals import INVITATION_SESSION_KEY
 
@@ -79,6 +79,23 @@ def affiliation_end(request, pk):
             text = _("You no longer belong to %(name)s.")
         messages.success(request, text % {"name": affiliation.organization.name})
     return redirect("account:profile")
+
+
+@require_POST
+@login_required
+def language_update(request):
+    """The language of the person's mail; the pages follow it from here on (the address
+    we send them back to is in that language)."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("language", [])))
+        return redirect("account:profile")
+    language = actions.person_language_set(
+        user=request.user, language=form.cleaned_data["language"], actor=request.user
+    )
+    with translation.override(language):
+        messages.success(request, _("Your e-mails will be written in English."))
+        return redirect(reverse("account:profile"))
 
 
 @require_POST
@@ -175,3 +192,30 @@ def invitation_accept(request, token):
             return redirect("account:profile")
     context = {"invitation": invitation, "address_matches": address_matches}
     return private(render(request, "account/invitation_accept.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def affiliation_reconfirm(request, token):
+    """The yearly link mailed to a work address: the person confirms they still work there.
+
+    No sign-in needed: the link, sent to the work mailbox, is the proof. A button, so that a
+    mail scanner opening the link confirms nothing.
+    """
+    affiliation = actions.affiliation_for_reconfirmation_token(token)
+    if affiliation is None:
+        raise Http404("Unknown or used confirmation link.")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            actions.affiliation_reconfirm(affiliation=affiliation)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Thank you: you are confirmed as an employee of %(name)s for another year.")
+                % {"name": affiliation.organization.name},
+            )
+            return redirect("home")
+    return private(
+        render(request, "account/affiliation_reconfirm.html", {"affiliation": affiliation})
+    )

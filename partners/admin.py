@@ -2,11 +2,15 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,7 +26,6 @@ from common.admin_helpers import (
 )
 from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
-from common.uploads import delete_replaced_file, stored_file_name
 from partners import actions
 from partners.admin_affiliations import (
     AffiliationForm,
@@ -35,8 +38,8 @@ from partners.models import (
     Affiliation,
     Certification,
     EmailDomain,
-    MembershipApplication,
     Organization,
+    ReferentInvitation,
 )
 
 PHASE_NAMES = dict(Certification.Phase.choices)
@@ -60,6 +63,14 @@ class AffiliationInline(SafeInputAdminMixin, admin.TabularInline):
     show_change_link = True
     verbose_name = _("referent or pending affiliation")
     verbose_name_plural = _("referents and pending affiliations")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["user"].help_text = _(
+            "Only people who already have an account. To make someone new referent, write "
+            "their e-mail address in “Invite a referent” above: they get a link to sign up."
+        )
+        return formset
 
     def get_queryset(self, request):
         return (
@@ -98,13 +109,23 @@ class AffiliationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin
     list_select_related = ("user", "organization")
     search_fields = ("user__email", "user__username", "user__last_name", "organization__name")
     autocomplete_fields = ("user", "organization", "verified_by")
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "confirmed_at", "reconfirm_requested_at")
     actions = ("promote", "demote")
     fieldsets = (
         (None, {"fields": ("user", "organization", "role", "status", "request_message")}),
         (
             _("Verification"),
-            {"fields": ("verified_via", "verified_at", "verified_by", "created_at", "ended_at")},
+            {
+                "fields": (
+                    "verified_via",
+                    "verified_at",
+                    "verified_by",
+                    "created_at",
+                    "ended_at",
+                    "confirmed_at",
+                    "reconfirm_requested_at",
+                )
+            },
         ),
     )
 
@@ -172,8 +193,68 @@ class CertificationInline(SafeInputAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class ReferentInvitationInline(SafeInputAdminMixin, admin.TabularInline):
+    """The organisation's invitations, to follow them: sent from "Invite a referent" above
+    (or the invitations list), never edited here."""
+
+    model = ReferentInvitation
+    fk_name = "organization"
+    fields = ("email", "created_at", "expires_at", "accepted_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("referent invitation")
+    verbose_name_plural = _("referent invitations")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-created_at")
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    invite_referent = forms.EmailField(
+        label=_("Invite a referent"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "E-mail address of a person to invite as referent: when you save, they get a link "
+            "to sign up (or sign in) with this address and become referent once it is "
+            "verified. The organisation must be an active member."
+        ),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ("name",)  # the admin passes its own field list (the fieldsets)
+
+    def clean(self):
+        data = super().clean()
+        email = data.get("invite_referent")
+        if not email:
+            return data
+        status = data.get("membership_status") or self.instance.membership_status
+        if status != Organization.MembershipStatus.ACTIVE:
+            self.add_error(
+                "invite_referent",
+                _(
+                    "Referents can be invited only for an active member: activate the "
+                    "organisation first, then invite."
+                ),
+            )
+        elif self.instance.pk:
+            try:
+                data["invite_referent"] = actions.referent_invitation_validate(
+                    organization=self.instance, email=email
+                )
+            except ValidationError as error:
+                self.add_error("invite_referent", error)
+        return data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmin):
+    form = OrganizationAdminForm
     formfield_overrides = UPLOAD_FIELD_OVERRIDES
     list_display = (
         "name",
@@ -191,7 +272,7 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
     search_fields = ("name", "short_name", "email_domains__domain", "area")
     date_hierarchy = "joined_on"
     prepopulated_fields = {"slug": ("name",)}
-    inlines = (EmailDomainInline, CertificationInline, AffiliationInline)
+    inlines = (EmailDomainInline, CertificationInline, AffiliationInline, ReferentInvitationInline)
     actions = ("activate", "suspend", "withdraw", "export_csv")
     fieldsets = (
         (
@@ -233,6 +314,15 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
                 ),
             },
         ),
+        (
+            _("Referents"),
+            {
+                "fields": ("invite_referent",),
+                "description": _(
+                    "Current referents are in the list below; invitations sent are after it."
+                ),
+            },
+        ),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
 
@@ -257,14 +347,27 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
         return readonly
 
     def save_model(self, request, obj, form, change):
+        fields = form_model_fields(obj, form)
         if change:
             # The membership status is read-only here: it changes through the actions.
-            old_logo = stored_file_name(obj, "logo")
-            super().save_model(request, obj, form, change)
-            delete_replaced_file(obj, "logo", old_logo)
+            actions.organization_update(organization=obj, actor=request.user, **fields)
         else:
-            fields = form_model_fields(obj, form)
             adopt(obj, actions.organization_create(actor=request.user, **fields))
+        email = form.cleaned_data.get("invite_referent")
+        if email:
+            # In the admin's transaction: a refusal undoes the whole save (ActionRefusalMixin).
+            invitation = actions.referent_invite(organization=obj, email=email, actor=request.user)
+            self.message_user(
+                request,
+                _("The invitation has been sent to %(email)s; the link is valid until %(date)s.")
+                % {
+                    "email": invitation.email,
+                    "date": date_format(
+                        timezone.localtime(invitation.expires_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+                messages.SUCCESS,
+            )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Affiliation:
@@ -413,7 +516,7 @@ class OrganizationAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAdmi
                 organization.left_on,
                 organization.area,
                 organization.website,
-                ";".join(domain.domain for domain in organization.email_domains.all()),
+                ", ".join(domain.domain for domain in organization.email_domains.all()),
                 PHASE_NAMES.get(organization.current_phase, ""),
             )
             for organization in queryset
@@ -458,109 +561,33 @@ class CertificationAttentionFilter(admin.SimpleListFilter):
 
 @admin.register(Certification)
 class CertificationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "organization",
-        "phase",
-        "status",
-        "registered_on",
-        "granted_on",
-        "expires_on",
-        "reference",
-    )
+    # Short dates and no registration date (it is on each certificate's page): the list fits
+    # a 1366 px screen beside the navigation and the filters.
+    list_display = ("organization", "phase", "status", "granted", "expires", "reference")
     list_filter = (CertificationAttentionFilter, "phase", "status")
     list_select_related = ("organization",)
     search_fields = ("organization__name", "reference")
     autocomplete_fields = ("organization",)
     date_hierarchy = "expires_on"
 
-
-# --- Membership applications -----------------------------------------------------------------
-
-
-@admin.register(MembershipApplication)
-class MembershipApplicationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "organization_name",
-        "kind",
-        "contact_name",
-        "contact_email",
-        "status",
-        "submitted_at",
-        "reviewed_at",
-        "reviewed_by",
-        "organization",
+    @admin.display(
+        description=Certification._meta.get_field("granted_on").verbose_name,
+        ordering="granted_on",
     )
-    list_filter = ("status", "kind")
-    list_select_related = ("reviewed_by", "organization")
-    search_fields = ("organization_name", "contact_name", "contact_email")
-    date_hierarchy = "submitted_at"
-    actions = ("approve", "reject")
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "organization_name",
-                    "kind",
-                    "contact_name",
-                    "contact_email",
-                    "certification_reference",
-                    "motivation",
-                    "submitted_at",
-                )
-            },
-        ),
-        (
-            _("Review"),
-            {
-                "fields": (
-                    "status",
-                    "review_notes",
-                    "reviewed_at",
-                    "reviewed_by",
-                    "organization",
-                ),
-                "description": _(
-                    "Approve or reject with the actions; notes saved here are kept with "
-                    "the decision."
-                ),
-            },
-        ),
-    )
-    readonly_fields = ("status", "reviewed_at", "reviewed_by", "organization")
+    def granted(self, obj):
+        return short_date(obj.granted_on)
 
-    @admin.action(
-        description=_("Approve selected applications"), permissions=["change"], location=EVERYWHERE
+    @admin.display(
+        description=Certification._meta.get_field("expires_on").verbose_name,
+        ordering="expires_on",
     )
-    def approve(self, request, queryset):
-        run_action(
-            self,
-            request,
-            queryset,
-            action=actions.membership_application_approve,
-            argument="application",
-            done=lambda n: (
-                ngettext(
-                    "%(count)d application approved: the organisation is now an active member.",
-                    "%(count)d applications approved: the organisations are now active members.",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
+    def expires(self, obj):
+        return short_date(obj.expires_on)
 
-    @admin.action(
-        description=_("Reject selected applications"), permissions=["change"], location=EVERYWHERE
-    )
-    def reject(self, request, queryset):
-        run_action(
-            self,
-            request,
-            queryset,
-            action=actions.membership_application_reject,
-            argument="application",
-            done=lambda n: (
-                ngettext("%(count)d application rejected.", "%(count)d applications rejected.", n)
-                % {"count": n}
-            ),
-        )
+
+def short_date(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "–"
+
+
+# Membership applications are reviewed in distretto/admin_applications.py: approving one
+# also seats the organisation in the working group (meetings, a layer above partners).

@@ -49,7 +49,7 @@ if admin.site.is_registered(Affiliation):
 class ReferentInvitationForm(forms.ModelForm):
     class Meta:
         model = ReferentInvitation
-        fields = ("organization", "email")
+        fields = ("organization", "email", "language")
         help_texts = {
             "email": _(
                 "The person receives an e-mail with a link to sign up, or sign in, with this "
@@ -63,6 +63,9 @@ class ReferentInvitationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "organization" in self.fields:
             self.fields["organization"].queryset = Organization.objects.active()
+        if "language" in self.fields:
+            # Left out (older forms, scripts): the invitee's own choice, else the site's.
+            self.fields["language"].required = False
 
     def clean(self):
         data = super().clean()
@@ -98,10 +101,11 @@ class ReferentInvitationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("organization", "email")
+            return ("organization", "email", "language")
         return (
             "organization",
             "email",
+            "language",
             "state",
             "invited_by",
             "created_at",
@@ -134,6 +138,7 @@ class ReferentInvitationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
             organization=form.cleaned_data["organization"],
             email=form.cleaned_data["email"],
             actor=request.user,
+            language=form.cleaned_data.get("language"),
         )
         # The admin goes on with `obj` (message, history, redirect): make it the saved row.
         obj.pk = invitation.pk
@@ -161,7 +166,10 @@ class ReferentInvitationAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     def send_again(self, request, queryset):
         def resend(*, invitation, actor):
             actions.referent_invite(
-                organization=invitation.organization, email=invitation.email, actor=actor
+                organization=invitation.organization,
+                email=invitation.email,
+                actor=actor,
+                language=invitation.language,
             )
 
         run_action(

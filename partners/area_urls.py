@@ -10,6 +10,7 @@ urlpatterns = [
     path("persone/", views.member_list, name="member-list"),
     path("persone/<int:pk>/promuovi/", views.member_promote, name="member-promote"),
     path("persone/<int:pk>/revoca-referente/", views.member_demote, name="member-demote"),
+    path("persone/<int:pk>/conferma/", views.member_reapprove, name="member-reapprove"),
     path(
         "persone/richieste/<int:pk>/approva/",
         views.affiliation_approve,

@@ -7,6 +7,8 @@ requests screens are in services/area_views.py; the `area` namespace is assemble
 distretto/area_urls.py.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -31,6 +34,12 @@ from partners.access import (
 from partners.forms import OrganizationProfileForm
 from partners.models import Affiliation
 from partners.rules import referent_organizations
+
+# The member list shows this many people to re-approve, and the people who lapsed in the
+# last LAPSED_SHOWN_FOR (at most LAPSED_SHOWN): a fixed number of queries and rows.
+REAPPROVAL_SHOWN = 100
+LAPSED_SHOWN = 50
+LAPSED_SHOWN_FOR = timedelta(days=365)
 
 # --- Organisation ---
 
@@ -124,6 +133,20 @@ def member_list(request):
     pending_page = page_of(request, pending, parameter="pending_page")
     page_obj = page_of(request, members)
     referent_count = Affiliation.objects.referents().filter(organization=organization).count()
+    # This year's confirmations the referents give (approved people), and who lapsed lately.
+    to_reapprove = list(
+        Affiliation.objects.awaiting_reconfirmation()
+        .filter(organization=organization)
+        .exclude(verified_via=Affiliation.VerifiedVia.EMAIL_DOMAIN)
+        .select_related("user")
+        .order_by("user__email", "pk")[:REAPPROVAL_SHOWN]
+    )
+    lapsed = list(
+        Affiliation.objects.lapsed()
+        .filter(organization=organization, ended_at__gte=timezone.now() - LAPSED_SHOWN_FOR)
+        .select_related("user")
+        .order_by("-ended_at", "pk")[:LAPSED_SHOWN]
+    )
     return render(
         request,
         "area/member_list.html",
@@ -133,6 +156,8 @@ def member_list(request):
             "pending_page": pending_page,
             "pending": pending_page.object_list,
             "referent_count": referent_count,
+            "to_reapprove": to_reapprove,
+            "lapsed": lapsed,
             "role": role,
             "role_choices": Affiliation.Role.choices,
         },
@@ -187,6 +212,19 @@ def member_demote(request, pk):
     if done and affiliation.user_id == request.user.pk:
         # Those who step down themselves have left the partner area of this organisation.
         return redirect("home")
+    return redirect(safe_next_url(request, reverse("area:member-list")))
+
+
+@require_POST
+@require_referent
+def member_reapprove(request, pk):
+    affiliation = _member(request, pk, status=Affiliation.Status.ACTIVE)
+    _run(
+        request,
+        partner_actions.affiliation_reapprove,
+        affiliation,
+        _("%(person)s is confirmed as an employee of your organisation for another year."),
+    )
     return redirect(safe_next_url(request, reverse("area:member-list")))
 
 

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -41,6 +42,21 @@ def _date_errors(record, names, *, not_future=()) -> dict:
     return errors
 
 
+def language_choices():
+    return [(code, name) for code, name in settings.LANGUAGES]
+
+
+def supported_language(code: str | None) -> str:
+    """``code`` if the portal is written in it ("en-gb" counts as "en"), else the site's."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    code = (code or "").lower()
+    if code in codes:
+        return code
+    if code.split("-")[0] in codes:
+        return code.split("-")[0]
+    return settings.LANGUAGE_CODE
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(membership_status=Organization.MembershipStatus.ACTIVE)
@@ -49,7 +65,9 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(role=Organization.Role.PARTNER)
 
     def public(self):
-        """Organisations a visitor may see: active or suspended members, not applicants."""
+        """The district's organisations, as visitors see them: active or suspended members
+        (the institutional one included), not applicants. The one definition behind the
+        partners page and the home page's figure."""
         return self.filter(membership_status__in=Organization.PUBLIC_STATUSES)
 
     def with_current_phase(self):
@@ -365,6 +383,50 @@ class Certification(models.Model):
             raise ValidationError(errors)
 
 
+class CertificationReminder(models.Model):
+    """An expiry reminder sent to an organisation's referents: never the same one twice.
+
+    One row per certification, stage and expiry date: a certificate renewed with a new
+    expiry date gets its own reminders.
+    """
+
+    class Stage(models.IntegerChoices):
+        DAYS_90 = 90, _("90 days before expiry")
+        DAYS_30 = 30, _("30 days before expiry")
+        EXPIRY_DAY = 0, _("On the expiry day")
+
+    certification = models.ForeignKey(
+        Certification,
+        on_delete=models.CASCADE,
+        related_name="expiry_reminders",
+        verbose_name=_("Family Audit certification"),
+    )
+    stage = models.PositiveSmallIntegerField(_("reminder"), choices=Stage.choices)
+    expires_on = models.DateField(_("expiry date"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("people told"), default=0)
+
+    class Meta:
+        verbose_name = _("certification expiry reminder")
+        verbose_name_plural = _("certification expiry reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "stage", "expires_on"],
+                name="certification_reminder_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certification} — {self.get_stage_display()}"
+
+
+# Once a year an employee's affiliation is confirmed again; unconfirmed, it lapses after
+# the grace period.
+RECONFIRM_AFTER = datetime.timedelta(days=365)
+RECONFIRM_GRACE = datetime.timedelta(days=30)
+
+
 class AffiliationQuerySet(models.QuerySet):
     def current(self):
         return self.filter(status=Affiliation.Status.ACTIVE)
@@ -379,6 +441,37 @@ class AffiliationQuerySet(models.QuerySet):
         """Pending or active: a person has at most one open affiliation per organisation."""
         return self.filter(status__in=[Affiliation.Status.PENDING, Affiliation.Status.ACTIVE])
 
+    def needing_reconfirmation(self, now=None):
+        """Employees' affiliations confirmed more than RECONFIRM_AFTER ago and not yet asked
+        again: each year the person (work address) or a referent (approved people) confirms
+        that they still work there. Referents are the organisation's own contacts, kept up
+        to date by the coordinator and by each other, and are not asked."""
+        now = now or timezone.now()
+        return (
+            self.current()
+            .filter(
+                role=Affiliation.Role.EMPLOYEE,
+                organization__membership_status=Organization.MembershipStatus.ACTIVE,
+                reconfirm_requested_at__isnull=True,
+            )
+            .alias(last_confirmed=Coalesce("confirmed_at", "verified_at"))
+            .filter(last_confirmed__lte=now - RECONFIRM_AFTER)
+        )
+
+    def awaiting_reconfirmation(self):
+        """Asked to confirm again, not yet confirmed."""
+        return self.current().filter(reconfirm_requested_at__isnull=False)
+
+    def past_grace(self, now=None):
+        """Asked more than RECONFIRM_GRACE ago and still not confirmed: they lapse."""
+        now = now or timezone.now()
+        return self.awaiting_reconfirmation().filter(
+            reconfirm_requested_at__lte=now - RECONFIRM_GRACE
+        )
+
+    def lapsed(self):
+        return self.filter(status=Affiliation.Status.LAPSED)
+
 
 class Affiliation(models.Model):
     """A person belonging to an organisation, as employee or referent."""
@@ -392,6 +485,7 @@ class Affiliation(models.Model):
         ACTIVE = "active", _("Active")
         REJECTED = "rejected", _("Rejected")
         ENDED = "ended", _("Ended")
+        LAPSED = "lapsed", _("Lapsed (not confirmed again)")
 
     class VerifiedVia(models.TextChoices):
         EMAIL_DOMAIN = "email_domain", _("Verified work email")
@@ -430,6 +524,12 @@ class Affiliation(models.Model):
     request_message = BoundedTextField(_("request message"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # The yearly confirmation that the person still works there (see needing_reconfirmation).
+    confirmed_at = models.DateTimeField(_("last confirmed at"), null=True, blank=True)
+    reconfirm_requested_at = models.DateTimeField(_("confirmation asked at"), null=True, blank=True)
+    reconfirm_token_hash = models.CharField(
+        _("confirmation link hash"), max_length=64, blank=True, db_index=True, editable=False
+    )
 
     objects = AffiliationQuerySet.as_manager()
 
@@ -456,62 +556,6 @@ class Affiliation(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
-
-
-class MembershipApplication(models.Model):
-    """An organisation asking to join the district, reviewed by the coordinator."""
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
-    organization_name = models.CharField(_("applicant organisation"), max_length=200)
-    kind = models.CharField(_("type"), max_length=30, choices=Organization.Kind.choices)
-    contact_name = models.CharField(_("contact person"), max_length=200)
-    contact_email = models.EmailField(_("contact person's email"))
-    certification_reference = models.CharField(
-        _("Family Audit certification reference"), max_length=200, blank=True
-    )
-    motivation = BoundedTextField(_("motivation"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    review_notes = BoundedTextField(_("review notes"), max_length=NOTES_MAX_LENGTH, blank=True)
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="applications",
-        verbose_name=_("created organisation"),
-    )
-
-    class Meta:
-        verbose_name = _("membership application")
-        verbose_name_plural = _("membership applications")
-        ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
-                name="application_reviewed_has_date",
-                violation_error_message=_("A reviewed application must have a review date."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.organization_name
 
 
 def hash_invitation_token(raw_token: str) -> str:
@@ -576,6 +620,14 @@ class ReferentInvitation(models.Model):
         related_name="+",
         verbose_name=_("accepted by"),
     )
+    # The invitee may have no account, hence no preference: the coordinator chooses.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the invitation e-mail."),
+    )
 
     objects = ReferentInvitationManager()
 
@@ -594,3 +646,79 @@ class ReferentInvitation(models.Model):
     @property
     def is_accepted(self):
         return self.accepted_at is not None
+
+
+class PersonQuerySet(models.QuerySet):
+    def languages_for(self, addresses) -> dict[str, str]:
+        """The language chosen by the owner of each address (lowercase) that has one; an
+        address is matched to its account by the account's e-mail or any of its addresses
+        known to allauth. Addresses of nobody, or of people who never chose, are left out."""
+        from allauth.account.models import EmailAddress
+
+        addresses = {address.lower() for address in addresses if address}
+        languages: dict[str, str] = {}
+        if not addresses:
+            return languages
+        by_user: dict[int, set[str]] = {}
+        user_model = get_user_model()
+        for pk, email in user_model._default_manager.filter(email__in=addresses).values_list(
+            "pk", "email"
+        ):
+            by_user.setdefault(pk, set()).add(email.lower())
+        for pk, email in EmailAddress.objects.filter(email__in=addresses).values_list(
+            "user_id", "email"
+        ):
+            by_user.setdefault(pk, set()).add(email.lower())
+        for user_id, language in self.filter(user_id__in=by_user).values_list(
+            "user_id", "language"
+        ):
+            for address in by_user[user_id] & addresses:
+                languages[address] = supported_language(language)
+        return languages
+
+
+class Person(models.Model):
+    """What the portal keeps about a person besides their account: the language they read.
+
+    Set from the page's language when they sign up, changed on their profile; every mail
+    the portal sends them is written in it. People without a row read the site's language.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="person",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the portal's e-mails to this person."),
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def preferred_language(user) -> str:
+    """The language ``user`` reads: their preference, else the site's language."""
+    if user is None or not getattr(user, "pk", None):
+        return settings.LANGUAGE_CODE
+    language = Person.objects.filter(user=user).values_list("language", flat=True).first()
+    return supported_language(language)
+
+
+# Applications to join (partners/application_models.py) belong to this app.
+from partners.application_models import (  # noqa: E402, F401
+    ApplicationMessage,
+    MembershipApplication,
+    MembershipApplicationQuerySet,
+)

@@ -5,6 +5,7 @@ asks these functions (or the QuerySet methods they are built on); nothing else r
 them. HTTP answers (404, 403, login redirects) are made from them in ``partners/access.py``.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from common.roles import COORDINATOR_GROUP
@@ -69,3 +70,26 @@ def is_referent(user) -> bool:
 def may_manage_people(user, organization: Organization) -> bool:
     """An organisation's people are managed by its referents; the coordinator may step in."""
     return is_coordinator(user) or is_referent_of(user, organization)
+
+
+def coordinating_organization():
+    """The public body coordinating the District (the Comune di Trento in the seed): the
+    first public institutional member, whose contacts are the District's own, or None."""
+    return (
+        Organization.objects.public()
+        .filter(role=Organization.Role.INSTITUTIONAL)
+        .only("name", "slug", "address", "contact_email", "contact_phone", "website")
+        .order_by("pk")
+        .first()
+    )
+
+
+def coordinators() -> QuerySet:
+    """The coordinator's people to tell (applications, answers): the active staff accounts
+    of the Coordinatore group. Superusers are technical administrators and are not mailed."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=COORDINATOR_GROUP)
+        .exclude(email="")
+        .distinct()
+    )

@@ -15,6 +15,7 @@ from services import actions
 from services.access import get_service_for_request, get_visible_service
 from services.forms import ServiceRequestForm
 from services.models import SavedService, ServiceRequest, WelfareService
+from services.rules import requests_closed_reason
 
 PAGE_SIZE = 20
 
@@ -55,7 +56,12 @@ def service_request(request, slug):
     return render(
         request,
         "services/request_form.html",
-        {"service": service, "form": form, "requester_organization": organization},
+        {
+            "service": service,
+            "form": form,
+            "requester_organization": organization,
+            "requests_closed": requests_closed_reason(service),
+        },
         status=400,
     )
 
@@ -127,3 +133,35 @@ def service_unsave(request, slug):
         _("“%(title)s” has been removed from your saved services.") % {"title": service.title},
     )
     return _back(request, reverse("services:saved-list"))
+
+
+def _own_request(request, pk) -> ServiceRequest:
+    return get_object_or_404(ServiceRequest, pk=pk, requester=request.user)
+
+
+@require_POST
+@require_login
+def request_withdraw(request, pk):
+    """The person takes back a request still awaiting an answer; its place goes to the next."""
+    service_request = _own_request(request, pk)
+    try:
+        actions.service_request_withdraw(service_request=service_request, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your request is withdrawn."))
+    return redirect("services:my-requests")
+
+
+@require_POST
+@require_login
+def place_confirm(request, pk):
+    """The person offered a freed place takes it."""
+    service_request = _own_request(request, pk)
+    try:
+        actions.place_offer_confirm(service_request=service_request, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The place is yours."))
+    return redirect("services:my-requests")

@@ -1,6 +1,7 @@
 """Writes on welfare services: each one atomic and recorded in the admin log."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION
@@ -9,16 +10,29 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.audit import log_action, send_templated_mail
+from common.audit import log_action
 from common.records import Ensured, ensure, log_ensured
-from common.uploads import random_image_name
+from common.uploads import delete_replaced_file, random_image_name, stored_file_name
+from partners.mail import send_mail_to_people, site_url
 from partners.models import Affiliation, Organization
-from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
+from services import rules
+from services.models import (
+    AgeBand,
+    Audience,
+    Category,
+    NeedsAnswer,
+    NeedsSurvey,
+    SavedService,
+    ServiceRequest,
+    WelfareService,
+)
 from services.slugs import unique_service_slug
+
+# Hours a person offered a freed place has to confirm it before it passes to the next one.
+PLACE_OFFER_HOURS = 48
 
 
 @transaction.atomic
@@ -149,6 +163,45 @@ def service_update(
 
 
 @transaction.atomic
+def service_record_create(*, actor: AbstractBaseUser | None, **fields) -> WelfareService:
+    """A new service typed in the back office, always a draft: publishing is its own action.
+
+    ``fields`` are the model's fields (the provider among them); a slug left empty is
+    chosen from the title.
+    """
+    fields.pop("status", None)
+    service = WelfareService(**fields, status=WelfareService.Status.DRAFT, created_by=actor)
+    if service.slug:
+        service.full_clean()
+        service.save()
+    else:
+        _save_with_new_slug(service)
+    log_action(actor, service, _("Service created as a draft in the back office."), flag=ADDITION)
+    return service
+
+
+@transaction.atomic
+def service_record_update(
+    *, service: WelfareService, actor: AbstractBaseUser | None, **fields
+) -> WelfareService:
+    """Change a service's record in the back office; ``fields`` are the model's fields.
+
+    The status is refused here (publish and archive are actions that check and tell);
+    a replaced or removed image leaves the storage once the change is committed.
+    """
+    if "status" in fields:
+        raise ValidationError(_("Change the status with the publish or archive actions."))
+    old_image = stored_file_name(service, "image")
+    for name, value in fields.items():
+        setattr(service, name, value)
+    service.full_clean()
+    service.save()
+    delete_replaced_file(service, "image", old_image)
+    log_action(actor, service, _("Service changed in the back office."))
+    return service
+
+
+@transaction.atomic
 def service_duplicate(*, service: WelfareService, actor: AbstractBaseUser | None) -> WelfareService:
     """A draft copy of a service (audiences and chosen organisations too) to start from."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -239,8 +292,19 @@ def service_request_send(
     The caller has checked that `actor` may see the service and belongs to `organization`.
     One open request per person and service: a second one would only duplicate the first.
     """
+    closed = rules.requests_closed_reason(service)
+    if closed:
+        raise ValidationError(closed)
     if kind not in ServiceRequest.Kind.values:
         raise ValidationError(_("Choose whether you are interested or want to book."))
+    place = ServiceRequest.Place.NONE
+    if kind == ServiceRequest.Kind.BOOKING and service.counts_places:
+        # The service's row is the lock: two people taking the last place at once are
+        # served one after the other, and the second one waits.
+        service = WelfareService.objects.select_for_update().get(pk=service.pk)
+        if service.not_running_since is not None:
+            raise ValidationError(_("This service will not run: it did not get enough bookings."))
+        place = _place_for_new_booking(service)
     if _has_open_request(service, actor):
         raise _already_open_error()
     try:
@@ -253,24 +317,194 @@ def service_request_send(
                 requester_organization=organization,
                 kind=kind,
                 message=message,
+                place=place,
             )
     except IntegrityError:
         if _has_open_request(service, actor):
             raise _already_open_error() from None
         raise
-    with translation.override(settings.LANGUAGE_CODE):
-        answer_path = reverse("area:request-answer", kwargs={"pk": service_request.pk})
-    send_templated_mail(
+    if place == ServiceRequest.Place.TAKEN:
+        _tell_if_minimum_reached(service)
+    send_mail_to_people(
         "service_request_received",
         _referent_emails(service.provider_id),
         {
             "service_request": service_request,
             "service": service,
             "requester_organization": organization,
-            "answer_url": settings.SITE_URL + answer_path,
+            "answer_url": site_url("area:request-answer", pk=service_request.pk),
         },
     )
     return service_request
+
+
+def _place_for_new_booking(service: WelfareService) -> str:
+    """A place while there are places left; the waiting list afterwards. Caller holds the
+    service's row lock."""
+    if service.capacity is None:
+        return ServiceRequest.Place.TAKEN
+    held = ServiceRequest.objects.filter(service=service).holding_places().count()
+    return ServiceRequest.Place.TAKEN if held < service.capacity else ServiceRequest.Place.WAITING
+
+
+def _place_holders_emails(service: WelfareService) -> list[str]:
+    return list(
+        ServiceRequest.objects.filter(service=service, requester__is_active=True)
+        .holding_places()
+        .values_list("requester__email", flat=True)
+    )
+
+
+def _tell_if_minimum_reached(service: WelfareService) -> None:
+    """Once, when the bookings reach the minimum: the provider's referents and everyone
+    holding a place hear that the service will run."""
+    if service.minimum_participants is None or service.minimum_reached_at is not None:
+        return
+    held = ServiceRequest.objects.filter(service=service).holding_places().count()
+    if held < service.minimum_participants:
+        return
+    service.minimum_reached_at = timezone.now()
+    service.save(update_fields=["minimum_reached_at"])
+    context = {"service": service, "held": held}
+    send_mail_to_people("service_minimum_reached", _referent_emails(service.provider_id), context)
+    send_mail_to_people("service_minimum_reached", _place_holders_emails(service), context)
+
+
+def _offer_freed_places(service: WelfareService) -> int:
+    """Offer each free place to the next person waiting (in the order they booked), with
+    ``PLACE_OFFER_HOURS`` to confirm. Caller holds the service's row lock."""
+    if service.capacity is None:
+        return 0
+    free = (
+        service.capacity - ServiceRequest.objects.filter(service=service).holding_places().count()
+    )
+    offered = 0
+    waiting = ServiceRequest.objects.filter(
+        service=service, place=ServiceRequest.Place.WAITING, status=ServiceRequest.Status.OPEN
+    ).order_by("created_at", "pk")
+    for service_request in waiting[: max(free, 0)]:
+        service_request.place = ServiceRequest.Place.OFFERED
+        service_request.offer_expires_at = timezone.now() + timedelta(hours=PLACE_OFFER_HOURS)
+        service_request.save(update_fields=["place", "offer_expires_at"])
+        if service_request.requester:
+            send_mail_to_people(
+                "service_place_offered",
+                [service_request.requester.email],
+                {
+                    "service": service,
+                    "service_request": service_request,
+                    "my_requests_url": site_url("services:my-requests"),
+                },
+            )
+        offered += 1
+    return offered
+
+
+def _release_place(service_request: ServiceRequest) -> None:
+    """Give up the request's place (or its turn) and offer what it freed to the next one."""
+    service = WelfareService.objects.select_for_update().get(pk=service_request.service_id)
+    had_place = service_request.place in (ServiceRequest.Place.TAKEN, ServiceRequest.Place.OFFERED)
+    service_request.place = ServiceRequest.Place.RELEASED
+    service_request.offer_expires_at = None
+    service_request.save(update_fields=["place", "offer_expires_at"])
+    if had_place:
+        _offer_freed_places(service)
+
+
+def _lock_request_after_its_service(pk: int) -> ServiceRequest:
+    """Lock a request's service row, then the request: always in that order (as sending a
+    booking and offering a freed place do), so that two changes of one service's places
+    wait for each other instead of deadlocking."""
+    service_id = ServiceRequest.objects.values_list("service_id", flat=True).get(pk=pk)
+    WelfareService.objects.select_for_update().only("pk").get(pk=service_id)
+    return ServiceRequest.objects.select_for_update().get(pk=pk)
+
+
+@transaction.atomic
+def service_request_withdraw(
+    *, service_request: ServiceRequest, actor: AbstractBaseUser
+) -> ServiceRequest:
+    """The requester takes back a request still awaiting an answer (and frees its place)."""
+    service_request = _lock_request_after_its_service(service_request.pk)
+    if service_request.requester_id != actor.pk:
+        raise ValidationError(_("Only the person who sent a request can withdraw it."))
+    if service_request.status != ServiceRequest.Status.OPEN:
+        raise ValidationError(_("Only a request awaiting an answer can be withdrawn."))
+    service_request.status = ServiceRequest.Status.WITHDRAWN
+    service_request.save(update_fields=["status"])
+    if service_request.place != ServiceRequest.Place.NONE:
+        _release_place(service_request)
+    return service_request
+
+
+@transaction.atomic
+def place_offer_confirm(
+    *, service_request: ServiceRequest, actor: AbstractBaseUser
+) -> ServiceRequest:
+    """The person offered a freed place takes it, before the offer expires."""
+    service_request = _lock_request_after_its_service(service_request.pk)
+    if service_request.requester_id != actor.pk:
+        raise ValidationError(_("Only the person who sent a request can confirm its place."))
+    if (
+        service_request.place != ServiceRequest.Place.OFFERED
+        or service_request.offer_expires_at is None
+        or service_request.offer_expires_at < timezone.now()
+    ):
+        raise ValidationError(_("This place is no longer offered to you."))
+    service_request.place = ServiceRequest.Place.TAKEN
+    service_request.offer_expires_at = None
+    service_request.save(update_fields=["place", "offer_expires_at"])
+    service = WelfareService.objects.select_for_update().get(pk=service_request.service_id)
+    _tell_if_minimum_reached(service)
+    return service_request
+
+
+def place_offers_expire(now=None) -> int:
+    """Offers not confirmed in time lapse (the request is withdrawn) and pass to the next."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in ServiceRequest.objects.filter(
+        place=ServiceRequest.Place.OFFERED, offer_expires_at__lt=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            service_request = _lock_request_after_its_service(pk)
+            if service_request.place != ServiceRequest.Place.OFFERED:
+                continue
+            service_request.status = ServiceRequest.Status.WITHDRAWN
+            service_request.save(update_fields=["status"])
+            _release_place(service_request)
+            expired += 1
+    return expired
+
+
+def signups_close_below_minimum(today=None) -> int:
+    """Services whose bookings closed without reaching the minimum: everyone is told, once."""
+    today = today or timezone.localdate()
+    closed = 0
+    for pk in WelfareService.objects.filter(
+        minimum_participants__isnull=False,
+        minimum_reached_at__isnull=True,
+        not_running_since__isnull=True,
+        signup_deadline__lt=today,
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            service = WelfareService.objects.select_for_update().get(pk=pk)
+            if service.not_running_since is not None or service.minimum_reached_at is not None:
+                continue
+            service.not_running_since = timezone.now()
+            service.save(update_fields=["not_running_since"])
+            waiting = ServiceRequest.objects.filter(
+                service=service,
+                place__in=[ServiceRequest.Place.WAITING, *ServiceRequest.PLACE_HOLDING],
+                requester__is_active=True,
+            ).values_list("requester__email", flat=True)
+            context = {"service": service}
+            send_mail_to_people("service_not_running", list(waiting), context)
+            send_mail_to_people(
+                "service_not_running", _referent_emails(service.provider_id), context
+            )
+            closed += 1
+    return closed
 
 
 @transaction.atomic
@@ -281,25 +515,37 @@ def service_request_answer(
     answer: str,
     actor: AbstractBaseUser,
 ) -> ServiceRequest:
-    """The provider's answer; the person who asked gets it by e-mail."""
+    """The provider's answer; the person who asked gets it by e-mail.
+
+    The same answer sent again (a double click, or the form sent once more after an error
+    page while the first one had gone through) changes nothing and mails nobody twice.
+    """
     if status not in ANSWER_STATUSES:
         raise ValidationError(_("Choose an answer."))
+    # Locked: of two identical answers sent at the same moment, the second sees the first.
+    current = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    if current.status == status and current.answer == answer:
+        return current
     service_request.status = status
     service_request.answer = answer
     service_request.answered_by = actor
     service_request.answered_at = timezone.now()
     service_request.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    if status == ServiceRequest.Status.DECLINED and service_request.place in (
+        ServiceRequest.Place.TAKEN,
+        ServiceRequest.Place.OFFERED,
+        ServiceRequest.Place.WAITING,
+    ):
+        _release_place(service_request)
     requester = service_request.requester
     if requester is not None and requester.is_active:
-        with translation.override(settings.LANGUAGE_CODE):
-            my_requests_path = reverse("services:my-requests")
-        send_templated_mail(
+        send_mail_to_people(
             "service_request_answered",
             [requester.email],
             {
                 "service_request": service_request,
                 "service": service_request.service,
-                "my_requests_url": settings.SITE_URL + my_requests_path,
+                "my_requests_url": site_url("services:my-requests"),
             },
         )
     return service_request
@@ -353,3 +599,56 @@ def service_ensure(
     result = ensure(WelfareService, {"slug": slug}, fields)
     log_ensured(actor, result)
     return result
+
+
+# --- The needs survey -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def needs_survey_open(*, actor: AbstractBaseUser | None, **fields) -> NeedsSurvey:
+    """A new yearly survey (year, opens_on, closes_on, introduction)."""
+    survey = NeedsSurvey(**fields)
+    survey.full_clean()
+    survey.save()
+    log_action(actor, survey, _("Needs survey opened."), flag=ADDITION)
+    return survey
+
+
+@transaction.atomic
+def needs_survey_update(*, survey: NeedsSurvey, actor: AbstractBaseUser | None, **fields):
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    survey.full_clean()
+    survey.save()
+    log_action(actor, survey, _("Needs survey changed."))
+    return survey
+
+
+@transaction.atomic
+def needs_answer_save(
+    *, survey: NeedsSurvey, actor: AbstractBaseUser, categories, age_bands, comment: str
+) -> NeedsAnswer:
+    """Save the person's answer (a second answer replaces the first) while the survey is open."""
+    from services.needs import may_answer, respondent_organization
+
+    if not survey.is_open(timezone.localdate()):
+        raise ValidationError(_("This survey is closed: answers can no longer be changed."))
+    if not may_answer(actor):
+        raise ValidationError(
+            _("The survey is for the employees of the District's partner organisations.")
+        )
+    unknown = set(age_bands) - set(AgeBand.values)
+    if unknown:
+        raise ValidationError(_("Choose the age bands from the list."))
+    answer, _created = NeedsAnswer.objects.select_for_update().get_or_create(
+        survey=survey,
+        respondent=actor,
+        defaults={"organization": respondent_organization(actor)},
+    )
+    answer.organization = respondent_organization(actor)
+    answer.age_bands = [band for band in AgeBand.values if band in set(age_bands)]
+    answer.comment = comment
+    answer.full_clean()
+    answer.save()
+    answer.categories.set(categories)
+    return answer

@@ -10,13 +10,14 @@ from common.admin_helpers import (
     EVERYWHERE,
     UPLOAD_FIELD_OVERRIDES,
     ActionRefusalMixin,
+    adopt,
+    form_model_fields,
     related_count,
     run_action,
 )
 from common.admin_input import SafeInputAdminMixin
 from common.csv_export import csv_response, dated_filename
 from common.forms import ModelRulesFormMixin
-from common.uploads import delete_replaced_file, stored_file_name
 from partners.models import Organization
 from services import actions
 from services.models import (
@@ -25,15 +26,16 @@ from services.models import (
     Category,
     SavedService,
     ServiceRequest,
+    SynonymGroup,
     WelfareService,
 )
 
 
 @admin.register(Category)
 class CategoryAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "slug", "icon", "position", "service_count")
+    list_display = ("name", "name_en", "slug", "icon", "position", "service_count")
     list_editable = ("position",)
-    search_fields = ("name", "description")
+    search_fields = ("name", "name_en", "description")
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):
@@ -50,10 +52,25 @@ class CategoryAdmin(SafeInputAdminMixin, admin.ModelAdmin):
 
 @admin.register(Audience)
 class AudienceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "position")
+    list_display = ("name", "name_en", "code", "position")
     list_editable = ("position",)
-    search_fields = ("name", "code")
+    search_fields = ("name", "name_en", "code")
     prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(SafeInputAdminMixin, admin.ModelAdmin):
+    """The words the catalogue's search treats as the same (services/search_synonyms.toml)."""
+
+    list_display = ("name", "term_preview", "updated_at")
+    search_fields = ("name", "terms")
+    fields = ("name", "terms")
+
+    @admin.display(description=_("terms"))
+    def term_preview(self, obj):
+        terms = obj.term_list()
+        shown = ", ".join(terms[:6])
+        return f"{shown}, …" if len(terms) > 6 else shown
 
 
 class WelfareServiceForm(ModelRulesFormMixin, forms.ModelForm):
@@ -135,7 +152,14 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
     search_fields = ("title", "summary", "provider__name", "area")
     autocomplete_fields = ("provider", "audiences", "eligible_organizations")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("published_at", "created_at", "updated_at", "created_by")
+    readonly_fields = (
+        "published_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "minimum_reached_at",
+        "not_running_since",
+    )
     actions = ("publish", "archive", "export_csv")
     fieldsets = (
         (
@@ -161,6 +185,15 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
                 )
             },
         ),
+        (
+            _("Minimum and places"),
+            {
+                "fields": (
+                    ("minimum_participants", "capacity", "signup_deadline"),
+                    ("minimum_reached_at", "not_running_since"),
+                )
+            },
+        ),
         (_("Image"), {"fields": ("image", "image_alt")}),
         (
             _("Publication"),
@@ -170,18 +203,16 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
     )
 
     def save_model(self, request, obj, form, change):
-        """Fields are saved as they are; a change of status goes through the action."""
-        if not change:
-            obj.created_by = request.user
+        """Saved by services.actions; a change of status goes through publish or archive."""
         wanted = obj.status
-        obj.status = (
-            WelfareService.objects.values_list("status", flat=True).get(pk=obj.pk)
-            if change
-            else WelfareService.Status.DRAFT
-        )
-        old_image = stored_file_name(obj, "image")
-        super().save_model(request, obj, form, change)
-        delete_replaced_file(obj, "image", old_image)
+        fields = form_model_fields(obj, form)
+        fields.pop("status", None)
+        if change:
+            obj.status = WelfareService.objects.values_list("status", flat=True).get(pk=obj.pk)
+            actions.service_record_update(service=obj, actor=request.user, **fields)
+        else:
+            fields.pop("created_by", None)
+            adopt(obj, actions.service_record_create(actor=request.user, **fields))
         if wanted == obj.status:
             return
         if wanted == WelfareService.Status.PUBLISHED:
@@ -308,3 +339,7 @@ class SavedServiceAdmin(SafeInputAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("user", "service")
     date_hierarchy = "saved_at"
     readonly_fields = ("saved_at",)
+
+
+# The needs surveys have their own module.
+from services import admin_needs  # noqa: E402, F401

@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.page_cache import cached
+from common.translation import reader_text
 from partners.models import Organization
 
 from .models import Audience, Category, WelfareService
 from .rules import visibility_key
-from .search import RANK_FIELD, clean_query, search_services
+from .search import RANK_FIELD, clean_query, search_catalogue
 
 
 class SearchTextField(forms.CharField):
@@ -149,6 +150,8 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
+        # How the words were matched (services.search.SearchOutcome), once the results are read.
+        self.search_outcome = None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             # Visitors only ever see services open to everyone: nothing to choose.
@@ -193,7 +196,7 @@ class ServiceFilterSet(django_filters.FilterSet):
             if name in cleaned:
                 queryset = filter_.filter(queryset, cleaned[name])
         if self.search_text:
-            queryset = search_services(queryset, self.search_text)
+            queryset, self.search_outcome = search_catalogue(queryset, self.search_text)
         ordering = self.ordering
         if RANK_FIELD not in queryset.query.annotations:
             ordering = Ordering.NEWEST if ordering == Ordering.RELEVANCE else ordering
@@ -295,22 +298,23 @@ class ServiceFilterSet(django_filters.FilterSet):
 
 
 def _categories_and_audiences():
-    """The choices of both small lookup tables from one query (a UNION)."""
+    """The choices of both small lookup tables from one query (a UNION), named in the
+    page's language (common.translation)."""
     label = CharField()
     categories = (
         Category.objects.order_by()
         .annotate(row_type=Value("category", output_field=label), key=F("slug"))
-        .values_list("row_type", "key", "name", "position")
+        .values_list("row_type", "key", "name", "name_en", "position")
     )
     audiences = (
         Audience.objects.order_by()
         .annotate(row_type=Value("audience", output_field=label), key=F("code"))
-        .values_list("row_type", "key", "name", "position")
+        .values_list("row_type", "key", "name", "name_en", "position")
     )
     choices = {"category": [], "audience": []}
     rows = categories.union(audiences, all=True).order_by("position", "name", "key")
-    for row_type, key, name, _position in rows:
-        choices[row_type].append((key, name))
+    for row_type, key, name, name_en, _position in rows:
+        choices[row_type].append((key, reader_text(name, en=name_en)))
     return choices["category"], choices["audience"]
 
 

@@ -12,7 +12,7 @@ from common.uploads import ImageUploadField
 from common.validators import web_url_validator
 from partners.forms import BootstrapItaliaFormMixin, clean_phone
 from partners.models import Organization
-from services.models import Audience, Category, ServiceRequest, WelfareService
+from services.models import AgeBand, Audience, Category, NeedsAnswer, ServiceRequest, WelfareService
 
 MESSAGE_MAX_LENGTH = ServiceRequest._meta.get_field("message").max_length
 
@@ -74,6 +74,7 @@ class ServiceForm(ModelRulesFormMixin, BootstrapItaliaFormMixin, forms.ModelForm
             "cost": forms.RadioSelect,
             "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "available_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "signup_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
@@ -86,6 +87,7 @@ class ServiceForm(ModelRulesFormMixin, BootstrapItaliaFormMixin, forms.ModelForm
             "contact_email": {"invalid": _("Enter a valid e-mail address, e.g. name@fbk.eu.")},
             "available_from": {"invalid": _("Enter a valid date.")},
             "available_until": {"invalid": _("Enter a valid date.")},
+            "signup_deadline": {"invalid": _("Enter a valid date.")},
         }
 
     def __init__(self, *args, organization: Organization, **kwargs):
@@ -222,4 +224,35 @@ class ServiceRequestAnswerForm(BootstrapItaliaFormMixin, forms.Form):
                 "answer",
                 _("Explain the reason or say what information you need."),
             )
+        return cleaned
+
+
+class NeedsAnswerForm(BootstrapItaliaFormMixin, forms.Form):
+    """An employee's answer to the yearly needs survey."""
+
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Which welfare areas would help you most?"),
+        queryset=Category.objects.order_by("position", "name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Choose as many as you like."),
+    )
+    age_bands = forms.MultipleChoiceField(
+        label=_("If you have children, how old are they?"),
+        choices=AgeBand.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Anything else the District should offer?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NeedsAnswer._meta.get_field("comment").max_length,
+        required=False,
+        help_text=_("Do not write names or health details: the answers are read in aggregate."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("categories") or cleaned.get("age_bands") or cleaned.get("comment")):
+            raise forms.ValidationError(_("Choose at least one area or write a comment."))
         return cleaned

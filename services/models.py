@@ -14,6 +14,7 @@ from common.fields import (
     NOTES_MAX_LENGTH,
     BoundedTextField,
 )
+from common.translation import in_reader_language
 from common.validators import web_url_validator
 from partners.models import Organization
 from partners.rules import is_coordinator, member_affiliations
@@ -32,8 +33,18 @@ def _needs_check_q(today: datetime.date) -> Q:
     )
 
 
+def _ended_q(today: datetime.date) -> Q:
+    return Q(available_until__lt=today)
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the English pages; left empty, they show the Italian name."),
+    )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = BoundedTextField(_("description"), max_length=NOTES_MAX_LENGTH, blank=True)
     icon = models.CharField(
@@ -50,7 +61,7 @@ class Category(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return in_reader_language(self, "name")
 
 
 class Audience(models.Model):
@@ -58,6 +69,12 @@ class Audience(models.Model):
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the English pages; left empty, they show the Italian name."),
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -66,7 +83,7 @@ class Audience(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return in_reader_language(self, "name")
 
 
 class WelfareServiceQuerySet(models.QuerySet):
@@ -78,6 +95,17 @@ class WelfareServiceQuerySet(models.QuerySet):
             Q(available_from__isnull=True) | Q(available_from__lte=day),
             Q(available_until__isnull=True) | Q(available_until__gte=day),
         )
+
+    def ended(self, today: datetime.date | None = None):
+        """A service has ended once the last day of its availability period is past.
+
+        The one rule for "ended": such a service is neither featured nor open to requests.
+        """
+        return self.filter(_ended_q(today or timezone.localdate()))
+
+    def not_ended(self, today: datetime.date | None = None):
+        """Services still running or not yet started (the opposite of `ended`)."""
+        return self.exclude(_ended_q(today or timezone.localdate()))
 
     def needing_check(self, today: datetime.date | None = None):
         """A service needs checking when it is published and nobody confirmed its information
@@ -171,6 +199,29 @@ class WelfareService(models.Model):
     booking_url = models.URLField(_("booking link"), blank=True)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     available_until = models.DateField(_("available until"), null=True, blank=True)
+    # Services that run only with enough sign-ups, and for a limited number of people.
+    minimum_participants = models.PositiveSmallIntegerField(
+        _("minimum participants"),
+        null=True,
+        blank=True,
+        help_text=_("The service runs only if this many people book it. Leave empty if not."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Bookings past this number join a waiting list. Leave empty if unlimited."),
+    )
+    signup_deadline = models.DateField(
+        _("bookings close on"),
+        null=True,
+        blank=True,
+        help_text=_("If the minimum is not reached by this day, everyone is told it will not run."),
+    )
+    minimum_reached_at = models.DateTimeField(_("minimum reached at"), null=True, blank=True)
+    not_running_since = models.DateTimeField(
+        _("cancelled for too few bookings at"), null=True, blank=True
+    )
     image = models.ImageField(_("image"), upload_to="services/", blank=True)
     image_alt = models.CharField(_("image alternative text"), max_length=200, blank=True)
     status = models.CharField(
@@ -210,6 +261,9 @@ class WelfareService(models.Model):
         "booking_url",
         "available_from",
         "available_until",
+        "minimum_participants",
+        "capacity",
+        "signup_deadline",
         "image",
         "image_alt",
     )
@@ -247,6 +301,20 @@ class WelfareService(models.Model):
                 name="service_published_has_date",
                 violation_error_message=_("A published service must have a publication date."),
             ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True)
+                | Q(minimum_participants__isnull=True)
+                | Q(capacity__gte=F("minimum_participants")),
+                name="service_capacity_covers_minimum",
+                violation_error_message=_(
+                    "The places cannot be fewer than the minimum participants."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="service_capacity_positive",
+                violation_error_message=_("A service with places has at least one."),
+            ),
         ]
 
     def __str__(self):
@@ -254,6 +322,11 @@ class WelfareService(models.Model):
 
     def get_absolute_url(self):
         return reverse("services:service-detail", kwargs={"slug": self.slug})
+
+    @property
+    def counts_places(self) -> bool:
+        """Bookings take places (and may wait) when the service has a minimum or places."""
+        return self.capacity is not None or self.minimum_participants is not None
 
     # Minimum lengths, so that a listing tells employees what they would get.
     TITLE_MIN_LENGTH = 5
@@ -325,6 +398,11 @@ class WelfareService(models.Model):
                 }
             )
 
+    def has_ended(self, today: datetime.date | None = None) -> bool:
+        """The rule of `WelfareServiceQuerySet.ended` for one service already loaded."""
+        today = today or timezone.localdate()
+        return self.available_until is not None and self.available_until < today
+
     def is_available(self, day=None):
         day = day or timezone.localdate()
         return (self.available_from is None or self.available_from <= day) and (
@@ -333,6 +411,13 @@ class WelfareService(models.Model):
 
 
 class ServiceRequestQuerySet(models.QuerySet):
+    def holding_places(self):
+        """Bookings that hold one of a service's places: taken, or offered and not yet
+        confirmed (an offered place is kept for the person it was offered to)."""
+        return self.filter(place__in=ServiceRequest.PLACE_HOLDING).exclude(
+            status__in=[ServiceRequest.Status.DECLINED, ServiceRequest.Status.WITHDRAWN]
+        )
+
     def overdue(self, now: datetime.datetime | None = None):
         """Requests still waiting for the provider's answer after REQUEST_WAITING_DAYS days."""
         now = now or timezone.now()
@@ -354,6 +439,18 @@ class ServiceRequest(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         MORE_INFO = "more_info", _("More information needed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Place(models.TextChoices):
+        """A booking's place, for services with a minimum or a number of places."""
+
+        NONE = "", _("No place counted")
+        TAKEN = "taken", _("Has a place")
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Place offered, to confirm")
+        RELEASED = "released", _("Place given up")
+
+    PLACE_HOLDING = (Place.TAKEN, Place.OFFERED)
 
     service = models.ForeignKey(
         WelfareService,
@@ -394,6 +491,10 @@ class ServiceRequest(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    place = models.CharField(
+        _("place"), max_length=10, choices=Place.choices, default=Place.NONE, blank=True
+    )
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     objects = ServiceRequestQuerySet.as_manager()
@@ -444,3 +545,70 @@ class SavedService(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.service}"
+
+
+class SynonymGroup(models.Model):
+    """Words people use for the same thing, so that the catalogue's search finds it by any.
+
+    Seeded from ``services/search_synonyms.toml``; the coordinator edits the list in the admin.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    terms = BoundedTextField(
+        _("terms"),
+        max_length=NOTES_MAX_LENGTH,
+        help_text=_(
+            "One word or expression per line, e.g. “centro estivo”, “colonia”, “summer camp”. "
+            "A search for any of them also finds the others; case, accents and the final "
+            "vowel (singular or plural) do not matter."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search synonym group")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def term_list(self) -> list[str]:
+        from .thesaurus import split_terms
+
+        return split_terms(self.terms)
+
+    def clean(self):
+        from .thesaurus import MAX_TERM_LENGTH, MAX_TERMS_PER_GROUP, MIN_TERMS_PER_GROUP
+
+        super().clean()
+        terms = self.term_list()
+        if len(terms) < MIN_TERMS_PER_GROUP:
+            raise ValidationError(
+                {"terms": _("Write at least two different words or expressions, one per line.")}
+            )
+        if len(terms) > MAX_TERMS_PER_GROUP:
+            raise ValidationError(
+                {
+                    "terms": ValidationError(
+                        _("A group may hold at most %(max)s terms: split it in two."),
+                        params={"max": MAX_TERMS_PER_GROUP},
+                    )
+                }
+            )
+        too_long = [term for term in terms if len(term) > MAX_TERM_LENGTH]
+        if too_long:
+            raise ValidationError(
+                {
+                    "terms": ValidationError(
+                        _("Each term may be at most %(max)s characters long: %(terms)s."),
+                        params={"max": MAX_TERM_LENGTH, "terms": ", ".join(too_long)},
+                    )
+                }
+            )
+        # Stored tidy: one term a line, duplicates and blank lines removed.
+        self.terms = "\n".join(terms)
+
+
+# The yearly needs survey (services/needs_models.py) belongs to this app.
+from services.needs_models import AgeBand, NeedsAnswer, NeedsSurvey  # noqa: E402, F401

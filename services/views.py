@@ -4,7 +4,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.db.models import CharField, F, IntegerField, Value
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
@@ -12,13 +12,21 @@ from django.views.decorators.http import require_safe
 
 from common.forms import page_number
 from common.page_cache import CachedCountPaginator, cache_public_page, content_cache_key
+from partners.rules import is_coordinator, is_partner_employee
 
 from .filters import ServiceFilterSet
-from .models import WelfareService
+from .models import Audience, WelfareService
+from .rules import booking_progress
 from .search import clean_query
 
 PAGE_SIZE = 20
 SUGGESTIONS = 10
+
+
+def _sees_reserved_services(user) -> bool:
+    """Whether `visible_to(user)` already includes services reserved to partners' employees
+    (members of an active partner, the coordinator): nobody tells them to log in for more."""
+    return is_coordinator(user) or is_partner_employee(user)
 
 
 def _web_link(url):
@@ -54,6 +62,7 @@ def service_list(request):
             "clear_all_query": filterset.unfiltered_query(request.GET),
             "today": timezone.localdate(),
             "content_cache_key": content_cache_key(request, filterset.visibility),
+            "sees_reserved": _sees_reserved_services(request.user),
         },
     )
 
@@ -96,7 +105,7 @@ def _audiences_and_eligible_organizations(service):
     rows = service.audiences.order_by().annotate(
         row_type=Value("audience", output_field=label), key=F("code"), sort=F("position")
     )
-    rows = rows.values_list("row_type", "key", "name", "sort")
+    rows = rows.values_list("row_type", "key", "name", "name_en", "sort")
     if service.eligibility == WelfareService.Eligibility.CHOSEN_PARTNERS:
         organizations = (
             service.eligible_organizations.active()
@@ -104,15 +113,17 @@ def _audiences_and_eligible_organizations(service):
             .annotate(
                 row_type=Value("organization", output_field=label),
                 key=F("slug"),
+                english=Value("", output_field=label),
                 sort=Value(0, output_field=IntegerField()),
             )
-            .values_list("row_type", "key", "name", "sort")
+            .values_list("row_type", "key", "name", "english", "sort")
         )
         rows = rows.union(organizations, all=True)
     audiences, organizations = [], []
-    for row_type, key, name, _sort in rows.order_by("sort", "name", "key"):
+    for row_type, key, name, name_en, _sort in rows.order_by("sort", "name", "key"):
         if row_type == "audience":
-            audiences.append({"code": key, "name": name})
+            # Unsaved, for the template: its str() is the name in the page's language.
+            audiences.append(Audience(code=key, name=name, name_en=name_en))
         else:
             organizations.append({"slug": key, "name": name})
     return audiences, organizations
@@ -122,10 +133,17 @@ def _audiences_and_eligible_organizations(service):
 @cache_public_page
 def service_detail(request, slug):
     """Everything a person needs to use one service; a service they may not see is a 404."""
-    service = get_object_or_404(
-        WelfareService.objects.visible_to(request.user).select_related("provider", "category"),
-        slug=slug,
-    )
+    visible = WelfareService.objects.visible_to(request.user).select_related("provider", "category")
+    service = visible.filter(slug=slug).first()
+    if service is None:
+        # The same page whether the service does not exist or is reserved: it reveals nothing,
+        # but tells visitors that partners' employees see more once logged in.
+        return render(
+            request,
+            "services/service_not_found.html",
+            {"sees_reserved": _sees_reserved_services(request.user)},
+            status=404,
+        )
     audiences, eligible_organizations = _audiences_and_eligible_organizations(service)
     site = settings.SITE_URL + "/"
     return render(
@@ -141,5 +159,6 @@ def service_detail(request, slug):
             "og_image": urljoin(site, service.image.url) if service.image else "",
             "booking_url": _web_link(service.booking_url),
             "provider_website": _web_link(service.provider.website),
+            "booking_progress": booking_progress(service),
         },
     )

@@ -90,7 +90,8 @@ COMMON_PARAMETERS = ["page", "q", "next", "o", "p", "all", "e", "_changelist_fil
 # --- The URLs, each as a role that can reach it -----------------------------------------------
 
 # Who to be, in order of preference, when several roles may use a page.
-PREFERENCE = ["referent_a", "employee_a", "coordinator", "unaffiliated", "anonymous"]
+# employee_b: the one person behind request_b (withdraw it, confirm its place).
+PREFERENCE = ["referent_a", "employee_a", "coordinator", "unaffiliated", "employee_b", "anonymous"]
 # A placeholder that every converter and regex of the URL conf accepts.
 PLACEHOLDER = "8642097531"
 
@@ -465,6 +466,14 @@ def test_no_hostile_value_anywhere_gives_a_server_error_or_saves_anything(world,
         reverse("admin:partners_organization_add"),
         reverse("admin:services_welfareservice_changelist"),
         reverse("meetings:meeting-rsvp", args=[world.subgroup_meeting.pk]),
+        reverse("meetings:meeting-attendance", args=[world.past_meeting.pk]),
+        reverse("meetings:meeting-minutes-edit", args=[world.past_meeting.pk]),
+        reverse("meetings:action-progress", args=[world.action_a.pk]),
+        reverse("account:calendar-renew"),
+        reverse("join:application-create"),
+        reverse("join:application-confirm", args=[world.join.key]),
+        reverse("join:application-status", args=[world.join.token]),
+        reverse("account:affiliation-reconfirm", args=[world.reconfirm.token]),
     }
     assert expected_posts <= sweep.posted, expected_posts - sweep.posted
     report = "\n".join(sweep.failures)

@@ -18,7 +18,6 @@ The rules the table spells out, role by role:
 - POSTs that are refused change nothing in the database.
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -26,481 +25,33 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
-from meetings.models import Attendance
+from meetings.models import (
+    Action,
+    ActionItem,
+    AgendaDocument,
+    AgendaItem,
+    Attendance,
+    CalendarSubscription,
+    Decision,
+    Meeting,
+    MeetingNotice,
+    ProgressNote,
+    hash_feed_token,
+)
 from partners.access import SESSION_KEY
-from partners.models import Affiliation, Organization, ReferentInvitation
-from services.models import SavedService, ServiceRequest, WelfareService
+from partners.models import Affiliation, Organization, Person, ReferentInvitation
+from services.hsds import hsds_id
+from services.models import NeedsSurvey, SavedService, ServiceRequest, WelfareService
 from tests import factories
 from tests.accounts.softkey import stored_key
 from tests.area.helpers import pending_affiliation, service_data
-
-ROLES = [
-    "anonymous",
-    "unaffiliated",
-    "employee_a",
-    "employee_b",
-    "referent_a",
-    "referent_b",
-    "coordinator",
-    # A staff account outside the Coordinatore group: an ordinary person everywhere.
-    "staff",
-    # One person, referent of both A and B, working for A or for B in the partner area.
-    "referent_ab_for_a",
-    "referent_ab_for_b",
-    # A verified employee of C, a suspended member: no partner rights while suspended.
-    "employee_suspended",
-]
-# The two-organisation referent acts like A's referent, or like B's, where the session counts.
-ACTING_FOR = {"referent_ab_for_a": "referent_a", "referent_ab_for_b": "referent_b"}
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 to the page named `to` (a URL name, or a path when it starts with `/`).
-
-    With `back`, the address also carries `next`, to come back once signed in.
-    """
-
-    to: str
-    back: bool = False
-
-    def __str__(self):
-        return f"302->{self.to}"
-
-
-LOGIN = Redirect("account_login", back=True)
-# Back to the page the form was on, with the refusal as a message (the person may see it).
-BACK = Redirect("")
-ADMIN_LOGIN = Redirect("admin:login")
-
-
-def expect(default, **per_role):
-    """The answer for every role: `default`, except the roles named.
-
-    The referent of A and B gets what the referent of the organisation it works for gets,
-    unless named.
-    """
-    unknown = set(per_role) - set(ROLES)
-    assert not unknown, f"unknown roles {unknown}"
-    for role, like in ACTING_FOR.items():
-        if role not in per_role and like in per_role:
-            per_role[role] = per_role[like]
-    return {role: per_role.get(role, default) for role in ROLES}
-
-
-# The usual shapes of a row.
-PUBLIC = expect(200)
-SIGNED_IN = expect(200, anonymous=LOGIN)
-# require_POST wraps the login check: a GET is refused before anything else, for everyone.
-POST_ONLY = expect(405)
-# Partner area pages about the referent's own organisation (the session's one).
-AREA = expect(403, anonymous=LOGIN, referent_a=200, referent_b=200)
-# Partner area pages about one of A's objects: B's referent must not learn it exists.
-AREA_OF_A = expect(403, anonymous=LOGIN, referent_a=200, referent_b=404)
-# What the refused roles get when they POST to a state-changing view of the partner area.
-AREA_POST_OF_A = expect(403, anonymous=LOGIN, referent_b=404)
-AREA_POST = expect(403, anonymous=LOGIN)
-NOT_FOUND = expect(404)
-# Meetings pages: the referents of the groups' members and the coordinator.
-MEETINGS = expect(403, anonymous=LOGIN, referent_a=200, referent_b=200, coordinator=200)
-MEETINGS_OF_A = expect(
-    403,
-    anonymous=LOGIN,
-    referent_a=200,
-    referent_b=404,
-    coordinator=200,
-    # Meetings are seen for every organisation the person is referent of.
-    referent_ab_for_b=200,
-)
-ANONYMOUS_ONLY = {"anonymous": LOGIN}
-# Changing one's second factors: allauth first asks to confirm the password (a session left
-# open is not enough), and only then looks at the object (tests/accounts/test_mfa.py).
-CONFIRM_FIRST = expect(Redirect("account_reauthenticate", back=True), anonymous=LOGIN)
-
-
-def only(expected, *roles):
-    return {role: expected[role] for role in roles}
-
-
-def refused(expected, *allowed):
-    """The POST expectations of the roles not in `allowed` (nor acting like one of them)."""
-    allowed = {*allowed, *(role for role, like in ACTING_FOR.items() if like in allowed)}
-    return {role: answer for role, answer in expected.items() if role not in allowed}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One URL (with its arguments) and the answer each role gets.
-
-    `kwargs` values "object.attribute" are read from the world; other values are literal.
-    `post` lists the roles refused on POST and what they get; `data` is a POST body that a
-    permitted role could send successfully (so a refusal is about the role, not the data);
-    `allowed` is one role whose same POST does change the database: it proves that the
-    refusals are not vacuous.
-    """
-
-    name: str
-    get: dict
-    kwargs: dict = field(default_factory=dict)
-    variant: str = ""
-    post: dict = field(default_factory=dict)
-    data: str = ""
-    allowed: tuple = ()
-
-    @property
-    def label(self):
-        return f"{self.name}@{self.variant}" if self.variant else self.name
-
-
-OUR_APPS = {"partners", "agreements", "services", "meetings", "distretto", "background"}
-# What the coordinator may add: a request of a coordinator, for has_add_permission.
-_COORDINATOR = SimpleNamespace(user=SimpleNamespace(has_perm=lambda permission: True))
-ADMIN_ROWS = [
-    # Django lets any staff account into the index; it lists nothing they may not see.
-    Row("admin:index", expect(ADMIN_LOGIN, coordinator=200, staff=200)),
-    *(
-        Row(
-            f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}",
-            expect(ADMIN_LOGIN, coordinator=200, staff=403),
-            variant=view,
-        )
-        for view in ("changelist", "add")
-        for model in sorted(admin.site._registry, key=lambda model: model._meta.label)
-        if model._meta.app_label in OUR_APPS
-        and (view != "add" or admin.site._registry[model].has_add_permission(_COORDINATOR))
-    ),
-]
-
-ROWS = [
-    # --- The site's own pages ---------------------------------------------------------------
-    Row("home", PUBLIC),
-    Row("about", PUBLIC),
-    Row("accessibility", PUBLIC),
-    Row("privacy", PUBLIC),
-    Row("healthz", PUBLIC),
-    Row("readyz", PUBLIC),
-    Row("robots-txt", PUBLIC),
-    Row("sitemap", PUBLIC),
-    Row("sitemap-section", PUBLIC, {"section": "services"}, "services"),
-    Row("sitemap-section", NOT_FOUND, {"section": "nothing"}, "unknown"),
-    # Django's language switch: a GET only goes back (here to the home page).
-    Row("set_language", expect(Redirect("/"))),
-    # --- Public directory, agreements, programme --------------------------------------------
-    Row("partners:organization-list", PUBLIC),
-    Row("partners:organization-detail", PUBLIC, {"slug": "org_a.slug"}, "member"),
-    Row("partners:organization-detail", NOT_FOUND, {"slug": "applicant.slug"}, "applicant"),
-    Row("agreements:agreement-list", PUBLIC),
-    Row("agreements:agreement-detail", PUBLIC, {"slug": "agreement.slug"}, "public"),
-    Row("agreements:agreement-detail", NOT_FOUND, {"slug": "private_agreement.slug"}, "private"),
-    Row("agreements:agreement-document", PUBLIC, {"slug": "agreement.slug"}, "public"),
-    # A private agreement's document: for the referents of its signatories (A) and the
-    # coordinator; whoever else asks learns nothing.
-    Row(
-        "agreements:agreement-document",
-        expect(404, referent_a=200, referent_ab_for_b=200, coordinator=200),
-        {"slug": "private_agreement.slug"},
-        "private",
-    ),
-    Row("meetings:programme", PUBLIC),
-    Row("meetings:programme-year", PUBLIC, {"year": "programme.year"}, "published"),
-    Row("meetings:programme-year", NOT_FOUND, {"year": 2015}, "missing"),
-    # --- Working-group meetings: for referents (of the groups' members) and the coordinator --
-    Row("meetings:meeting-list", MEETINGS),
-    Row("meetings:meeting-calendar", SIGNED_IN),
-    # A and B are in the main group: both see its meetings.
-    Row("meetings:meeting-detail", MEETINGS, {"pk": "group_meeting.pk"}, "main_group"),
-    # Only A is in the sub-group: B's referent must not learn the meeting exists.
-    Row("meetings:meeting-detail", MEETINGS_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
-    Row("meetings:meeting-minutes", MEETINGS, {"pk": "group_meeting.pk"}, "main_group"),
-    Row("meetings:meeting-minutes", MEETINGS_OF_A, {"pk": "subgroup_meeting.pk"}, "subgroup"),
-    Row(
-        "meetings:meeting-rsvp",
-        POST_ONLY,
-        {"pk": "subgroup_meeting.pk"},
-        # The coordinator sees the meeting but answers for no organisation: 403. Working for
-        # B, the referent of A and B sees it too, and is told that B is not invited.
-        post=refused(
-            expect(403, anonymous=LOGIN, referent_b=404, referent_ab_for_b=BACK), "referent_a"
-        ),
-        data="meeting-rsvp",
-        allowed=("referent_a", 302),
-    ),
-    # --- Catalogue ----------------------------------------------------------------------------
-    Row("services:service-list", PUBLIC),
-    Row("services:provider-suggestions", PUBLIC),
-    Row("services:service-detail", PUBLIC, {"slug": "public_a.slug"}, "everyone"),
-    Row(
-        "services:service-detail",
-        # The coordinator sees every published service; other staff only what they may.
-        expect(
-            404,
-            employee_a=200,
-            referent_a=200,
-            coordinator=200,
-            referent_ab_for_a=200,
-            referent_ab_for_b=200,
-        ),
-        {"slug": "reserved_a.slug"},
-        "reserved_to_a",
-    ),
-    # A draft is never in the catalogue, not even for its referents (they have the preview).
-    Row("services:service-detail", NOT_FOUND, {"slug": "draft_a.slug"}, "draft"),
-    Row("services:my-requests", SIGNED_IN),
-    Row("services:saved-list", SIGNED_IN),
-    Row(
-        "services:service-request",
-        POST_ONLY,
-        {"slug": "reserved_a.slug"},
-        post=refused(
-            # Those who cannot see the service: 404; the coordinator sees it but belongs to no
-            # partner, so may not ask for it: 403 (wrong role).
-            expect(404, anonymous=LOGIN, coordinator=403),
-            "employee_a",
-            "referent_a",
-            # A's referent, whichever organisation the partner area works for.
-            "referent_ab_for_b",
-        ),
-        data="service-request",
-        allowed=("employee_a", 302),
-    ),
-    Row(
-        "services:service-save",
-        POST_ONLY,
-        {"slug": "reserved_a.slug"},
-        post=only(
-            expect(404, anonymous=LOGIN), "anonymous", "unaffiliated", "employee_b", "referent_b"
-        ),
-        allowed=("referent_a", 302),
-    ),
-    Row(
-        "services:service-unsave",
-        POST_ONLY,
-        {"slug": "reserved_a.slug"},
-        # Only employee_a saved it: everybody else has nothing to remove.
-        post=refused(expect(404, anonymous=LOGIN), "employee_a"),
-        allowed=("employee_a", 302),
-    ),
-    # --- The person's own pages (partners/account_urls.py) -----------------------------------
-    Row("account:profile", SIGNED_IN),
-    Row(
-        "account:affiliation-request",
-        SIGNED_IN,
-        post=ANONYMOUS_ONLY,
-        data="affiliation-request",
-        allowed=("unaffiliated", 302),
-    ),
-    Row(
-        "account:affiliation-end",
-        POST_ONLY,
-        {"pk": "membership_a.pk"},
-        # employee_a's own affiliation: anybody else's is not found.
-        post=refused(expect(404, anonymous=LOGIN), "employee_a"),
-        allowed=("employee_a", 302),
-    ),
-    Row("account:data-export", POST_ONLY, post=ANONYMOUS_ONLY),
-    Row(
-        "account:account-delete",
-        SIGNED_IN,
-        post=ANONYMOUS_ONLY,
-        data="account-delete",
-        allowed=("unaffiliated", 302),
-    ),
-    Row(
-        "account:invitation-accept",
-        # The link is the secret: a visitor is sent to sign up with the invited address; a
-        # signed-in person sees the invitation, and may accept it only with that address.
-        expect(200, anonymous=Redirect("account_signup")),
-        {"token": "invitation.raw_token"},
-        "open",
-        post=expect(200, anonymous=Redirect("account_signup")),
-    ),
-    Row("account:invitation-accept", NOT_FOUND, {"token": "not-a-token"}, "unknown"),
-    # --- allauth ------------------------------------------------------------------------------
-    Row("account_login", expect(Redirect("account:profile"), anonymous=200)),
-    Row("account_logout", expect(200, anonymous=Redirect("home"))),
-    Row("account_inactive", PUBLIC),
-    Row("account_signup", expect(Redirect("account:profile"), anonymous=200)),
-    Row("account_reauthenticate", SIGNED_IN),
-    Row("account_request_reauthentication_code", SIGNED_IN),
-    # Without a code requested first, allauth sends the person back to ask for one.
-    Row(
-        "account_confirm_reauthentication_code",
-        expect(Redirect("account_request_reauthentication_code"), anonymous=LOGIN),
-    ),
-    Row("account_email", SIGNED_IN),
-    Row("account_email_verification_sent", PUBLIC),
-    Row("account_change_password", SIGNED_IN),
-    Row("account_set_password", expect(Redirect("account_change_password"), anonymous=LOGIN)),
-    Row("account_reset_password", PUBLIC),
-    Row("account_reset_password_done", PUBLIC),
-    Row("account_reset_password_from_key", PUBLIC, {"uidb36": "0", "key": "not-a-key"}),
-    Row("account_reset_password_from_key_done", PUBLIC),
-    Row("account_confirm_email", PUBLIC, {"key": "not-a-key"}),
-    # Login by code is not enabled: visitors go back to the login page (nothing to come back
-    # to), people signed in to their profile, like the other pages for visitors only.
-    Row(
-        "account_confirm_login_code",
-        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
-    ),
-    # --- Two-factor authentication (allauth.mfa) -------------------------------------------
-    Row("mfa_index", SIGNED_IN),
-    Row("mfa_list_webauthn", SIGNED_IN),
-    Row("mfa_activate_totp", CONFIRM_FIRST, post=CONFIRM_FIRST),
-    Row("mfa_add_webauthn", CONFIRM_FIRST, post=CONFIRM_FIRST),
-    Row("mfa_generate_recovery_codes", CONFIRM_FIRST, post=CONFIRM_FIRST),
-    # referent_a's key: the others get 404 once they have confirmed access.
-    Row("mfa_edit_webauthn", CONFIRM_FIRST, {"pk": "key_a.pk"}, post=CONFIRM_FIRST),
-    Row("mfa_remove_webauthn", CONFIRM_FIRST, {"pk": "key_a.pk"}, post=CONFIRM_FIRST),
-    # Nothing to switch off or show to people without an authenticator app.
-    Row("mfa_deactivate_totp", expect(404, anonymous=LOGIN), post=expect(404, anonymous=LOGIN)),
-    Row("mfa_view_recovery_codes", expect(404, anonymous=LOGIN)),
-    Row("mfa_download_recovery_codes", expect(404, anonymous=LOGIN)),
-    # Confirming access with a second factor is for those who have one (referent_a, a key).
-    Row("mfa_reauthenticate", expect(Redirect("account_reauthenticate"), anonymous=LOGIN)),
-    Row(
-        "mfa_reauthenticate_webauthn",
-        expect(
-            Redirect("account_reauthenticate"),
-            anonymous=LOGIN,
-            referent_a=200,
-            # Another person, without a key of their own.
-            referent_ab_for_a=Redirect("account_reauthenticate"),
-        ),
-    ),
-    # The second step of signing in and the passkey sign-in: only while signing in.
-    Row(
-        "mfa_authenticate",
-        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
-        post=expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
-    ),
-    Row(
-        "mfa_login_webauthn",
-        expect(Redirect("account:profile"), anonymous=Redirect("account_login")),
-    ),
-    # --- Partner area (partners/area_urls.py) --------------------------------------------------
-    Row("area:dashboard", AREA),
-    Row(
-        "area:organization-edit",
-        AREA,
-        post=refused(AREA_POST, "referent_a", "referent_b"),
-        data="organization-edit",
-        allowed=("referent_a", 302),
-    ),
-    # Any current referent may pick among their organisations; nobody else.
-    Row(
-        "area:organization-switch",
-        AREA,
-        post=refused(AREA_POST, "referent_a", "referent_b"),
-        data="organization-switch",
-    ),
-    Row("area:service-list", AREA),
-    Row(
-        "area:service-create",
-        AREA,
-        post=refused(AREA_POST, "referent_a", "referent_b"),
-        data="service-create",
-        allowed=("referent_a", 302),
-    ),
-    Row(
-        "area:service-edit",
-        AREA_OF_A,
-        {"slug": "draft_a.slug"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        data="service-edit",
-        allowed=("referent_a", 302),
-    ),
-    # The coordinator checks drafts from the back office through the preview.
-    Row(
-        "area:service-preview",
-        # The referent of A and B previews A's draft whoever it works for (without editing).
-        expect(
-            403,
-            anonymous=LOGIN,
-            referent_a=200,
-            referent_b=404,
-            coordinator=200,
-            referent_ab_for_b=200,
-        ),
-        {"slug": "draft_a.slug"},
-    ),
-    Row(
-        "area:service-publish",
-        POST_ONLY,
-        {"slug": "draft_a.slug"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        allowed=("referent_a", 302),
-    ),
-    Row(
-        "area:service-archive",
-        POST_ONLY,
-        {"slug": "public_a.slug"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        allowed=("referent_a", 302),
-    ),
-    Row(
-        "area:service-duplicate",
-        POST_ONLY,
-        {"slug": "public_a.slug"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        allowed=("referent_a", 302),
-    ),
-    Row(
-        "area:service-confirm",
-        POST_ONLY,
-        {"slug": "public_a.slug"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        allowed=("referent_a", 302),
-    ),
-    Row("area:request-list", AREA),
-    # B's employee asked A: the request belongs to A (the provider), not to B.
-    Row(
-        "area:request-answer",
-        AREA_OF_A,
-        {"pk": "request_b.pk"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        data="request-answer",
-        allowed=("referent_a", 302),
-    ),
-    Row("area:member-list", AREA),
-    Row(
-        "area:member-promote",
-        POST_ONLY,
-        {"pk": "membership_a.pk"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        allowed=("referent_a", 302),
-    ),
-    Row(
-        "area:member-demote",
-        POST_ONLY,
-        {"pk": "second_referent_a.pk"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        allowed=("referent_a", 302),
-    ),
-    Row(
-        "area:affiliation-approve",
-        POST_ONLY,
-        {"pk": "pending_a.pk"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        allowed=("referent_a", 302),
-    ),
-    Row(
-        "area:affiliation-reject",
-        POST_ONLY,
-        {"pk": "pending_a.pk"},
-        post=refused(AREA_POST_OF_A, "referent_a"),
-        data="affiliation-reject",
-        allowed=("referent_a", 302),
-    ),
-    # --- The coordinator's back office, as a group --------------------------------------------
-    *ADMIN_ROWS,
-]
+from tests.permission_rows import ACTING_FOR, ADMIN_ROWS, POST_ONLY, ROLES, ROWS, Redirect
 
 
 def _ids(rows, method):
@@ -578,7 +129,12 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         status=WelfareService.Status.DRAFT,
     )
     public_a = factories.make_service(
-        org_a, category=category, title="Nido di Alfa", slug="nido-alfa"
+        org_a,
+        category=category,
+        title="Nido di Alfa",
+        slug="nido-alfa",
+        address="Via Belenzani 19",
+        area="Centro storico",
     )
     reserved_a = factories.make_service(
         org_a,
@@ -611,9 +167,18 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
     minutes = SimpleUploadedFile(
         "verbale.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
     )
-    return SimpleNamespace(
+    world = SimpleNamespace(
         org_a=org_a,
         category=category,
+        # The open data's identifiers of the same records.
+        hsds=SimpleNamespace(
+            public_service=hsds_id("service", public_a.pk),
+            reserved_service=hsds_id("service", reserved_a.pk),
+            organization=hsds_id("organization", org_a.pk),
+            place=hsds_id("service-at-location", public_a.pk),
+            taxonomy=hsds_id("taxonomy", "category"),
+            term=hsds_id("category", category.pk),
+        ),
         draft_a=draft_a,
         public_a=public_a,
         reserved_a=reserved_a,
@@ -639,9 +204,90 @@ def world(org_a, org_b, employee_a, employee_b, referent_a):
         agreement=agreement,
         private_agreement=private_agreement,
         programme=factories.make_programme(),
+        needs_survey=NeedsSurvey.objects.create(
+            year=timezone.localdate().year,
+            opens_on=timezone.localdate() - timedelta(days=1),
+            closes_on=timezone.localdate() + timedelta(days=30),
+        ),
         group_meeting=factories.make_meeting(main_group, minutes_file=minutes),
         subgroup_meeting=factories.make_meeting(subgroup, minutes_file=minutes),
         key_a=stored_key(referent_a),
+        join=_applications(),
+        reconfirm=_reconfirmations(org_a),
+    )
+    world.org_b = org_b
+    AgendaItem.objects.create(meeting=world.group_meeting, position=1, title="Apertura")
+    world.agenda_item = AgendaItem.objects.create(
+        meeting=world.group_meeting, position=2, title="Programma"
+    )
+    world.agenda_document = AgendaDocument.objects.create(
+        item=world.agenda_item,
+        title="Bozza",
+        file=SimpleUploadedFile("bozza.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    world.past_meeting = factories.make_meeting(
+        main_group, starts_at=timezone.now() - timedelta(days=2)
+    )
+    world.decision = Decision.objects.create(meeting=world.past_meeting, text="Deciso.")
+    world.action_item = ActionItem.objects.create(meeting=world.past_meeting, what="Da fare")
+    world.action_item.owners.add(org_a)
+    world.action_a = factories.make_action(world.programme, org_a)
+    CalendarSubscription.objects.create(
+        user=referent_a, token_hash=hash_feed_token("feed-token-of-a")
+    )
+    return world
+
+
+def _reconfirmations(org_a):
+    """Two of A's employees asked this year's confirmation: by their work address, and by
+    a referent (approved by hand)."""
+    from partners.models import hash_invitation_token
+
+    asked = {"reconfirm_requested_at": timezone.now()}
+    factories.affiliate(
+        factories.make_user("paola@alfa.example"),
+        org_a,
+        verified_via=Affiliation.VerifiedVia.EMAIL_DOMAIN,
+        reconfirm_token_hash=hash_invitation_token("token-di-conferma"),
+        **asked,
+    )
+    approved = factories.affiliate(
+        factories.make_user("luca@example.net"),
+        org_a,
+        verified_via=Affiliation.VerifiedVia.REFERENT_APPROVAL,
+        **asked,
+    )
+    return SimpleNamespace(token="token-di-conferma", reapprove_a=approved.pk)
+
+
+def _applications():
+    """An application waiting for its e-mail confirmation, and one waiting for an answer."""
+    from partners.actions import membership_application_confirmation_key
+    from partners.models import MembershipApplication, hash_invitation_token
+
+    fields = {"kind": "cooperative", "contact_name": "Giulia Rossi"}
+    unconfirmed = MembershipApplication.objects.create(
+        organization_name="Cooperativa Nuova",
+        contact_email="giulia@nuova.example",
+        status=MembershipApplication.Status.UNCONFIRMED,
+        **fields,
+    )
+    waiting = MembershipApplication.objects.create(
+        organization_name="Cooperativa In Attesa",
+        contact_email="giulia@attesa.example",
+        status=MembershipApplication.Status.INFO_REQUESTED,
+        email_confirmed_at=timezone.now(),
+        status_token_hash=hash_invitation_token("token-della-domanda"),
+        certificate=SimpleUploadedFile(
+            "certificato.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+        **fields,
+    )
+    waiting.messages.create(author="coordinator", text="Quanti dipendenti avete?")
+    return SimpleNamespace(
+        key=membership_application_confirmation_key(unconfirmed),
+        token="token-della-domanda",
+        pk=waiting.pk,
     )
 
 
@@ -662,6 +308,7 @@ def post_data(row, world):
         "service-request": {"kind": "interest", "message": "Vorrei partecipare."},
         "affiliation-request": {"organization": str(org_a.pk), "message": "Ufficio personale"},
         "account-delete": {"password": factories.PASSWORD},
+        "language-update": {"language": "en"},
         "organization-edit": {
             "description": "Nuova descrizione del profilo pubblico.",
             "website": "https://www.alfa.example",
@@ -676,6 +323,26 @@ def post_data(row, world):
         "request-answer": {"status": "accepted", "answer": "Ti aspettiamo lunedì."},
         "affiliation-reject": {"reason": "Non risulta tra i dipendenti."},
         "meeting-rsvp": {"status": "confirmed", "representative": "Carla Rossi"},
+        "agenda-add": {"title": "Nuovo punto"},
+        "agenda-move": {"direction": "up"},
+        "agenda-document": {
+            "title": "Allegato",
+            "file": SimpleUploadedFile(
+                "allegato.pdf", factories.pdf_bytes(), content_type="application/pdf"
+            ),
+        },
+        "attendance": {
+            f"org-{org_a.pk}": "attended",
+            f"org-{world.org_b.pk}": "absent",
+        },
+        "minutes": {"minutes": "Presenti tutti."},
+        "decision": {"text": "Si approva."},
+        "action-item": {"what": "Raccogliere i dati", "owners": [str(org_a.pk)]},
+        "progress": {
+            "status": "in_progress",
+            "text": "Avviata.",
+            "written_on": timezone.localdate().isoformat(),
+        },
     }
     return bodies[row.data]
 
@@ -690,10 +357,21 @@ def snapshot():
         ServiceRequest,
         SavedService,
         ReferentInvitation,
+        Person,
         EmailAddress,
         LogEntry,
         Attendance,
         Authenticator,
+        Meeting,
+        AgendaItem,
+        AgendaDocument,
+        Decision,
+        ActionItem,
+        ActionItem.owners.through,
+        Action,
+        ProgressNote,
+        CalendarSubscription,
+        MeetingNotice,
     ]
     state = {
         model._meta.label: list(model.objects.order_by("pk").values_list()) for model in models

@@ -236,6 +236,9 @@ if [ ! -f "$STACK/run/demo-loaded" ]; then
 fi
 in_env "$PY" manage.py collectstatic --noinput >"$STACK/log/collectstatic.log" 2>&1 ||
   { tail -n 30 "$STACK/log/collectstatic.log" >&2; exit 1; }
+# The 503 page nginx sends when no app server answers.
+in_env "$PY" manage.py render_error_pages >>"$STACK/log/collectstatic.log" 2>&1 ||
+  { tail -n 30 "$STACK/log/collectstatic.log" >&2; exit 1; }
 
 # --- two app servers, the worker, the periodic jobs ------------------------------------
 for port in $APP_PORTS; do

@@ -6,6 +6,10 @@ a change makes no sense (e.g. suspending an organisation that is not active). Ca
 them from here: ``from partners import actions``.
 """
 
+from partners.actions.applications import *  # noqa: F403
+from partners.actions.applications import __all__ as _applications
+from partners.actions.certifications import *  # noqa: F403
+from partners.actions.certifications import __all__ as _certifications
 from partners.actions.organizations import *  # noqa: F403
 from partners.actions.organizations import __all__ as _organizations
 from partners.actions.people import *  # noqa: F403
@@ -13,7 +17,18 @@ from partners.actions.people import INVITATION_VALID_DAYS
 from partners.actions.people import __all__ as _people
 from partners.actions.personal_data import *  # noqa: F403
 from partners.actions.personal_data import __all__ as _personal_data
+from partners.actions.reconfirmation import *  # noqa: F403
+from partners.actions.reconfirmation import __all__ as _reconfirmation
 from partners.actions.records import *  # noqa: F403
 from partners.actions.records import __all__ as _records
 
-__all__ = [*_organizations, *_people, *_personal_data, *_records, "INVITATION_VALID_DAYS"]
+__all__ = [
+    *_applications,
+    *_certifications,
+    *_organizations,
+    *_people,
+    *_personal_data,
+    *_reconfirmation,
+    *_records,
+    "INVITATION_VALID_DAYS",
+]

@@ -1,5 +1,5 @@
-"""Organisations and their membership of the district: activation, suspension, withdrawal,
-applications and the public profile."""
+"""Organisations and their membership of the district: activation, suspension, withdrawal
+and the public profile (applications to join are in ``applications.py``)."""
 
 import datetime
 
@@ -13,19 +13,13 @@ from django.utils.translation import gettext as _
 
 from common.uploads import delete_replaced_file, stored_file_name
 from partners.actions._common import _log_change, _send_mail
-from partners.models import (
-    Affiliation,
-    MembershipApplication,
-    Organization,
-)
+from partners.models import Affiliation, Organization
 
 __all__ = [
     "organization_create",
     "organization_activate",
     "organization_suspend",
     "organization_withdraw",
-    "membership_application_approve",
-    "membership_application_reject",
     "organization_update_profile",
     "organization_update",
 ]
@@ -161,7 +155,7 @@ def organization_withdraw(
     return organization
 
 
-def _unique_organization_slug(name: str) -> str:
+def unique_organization_slug(name: str) -> str:
     base = slugify(name)[:190] or "organizzazione"
     slug, n = base, 2
     while Organization.objects.filter(slug=slug).exists():
@@ -176,82 +170,12 @@ def organization_create(*, actor: AbstractBaseUser | None, **fields) -> Organiza
     Raises ValidationError, with nothing saved, when a field is invalid or the name is taken.
     """
     if not fields.get("slug"):
-        fields["slug"] = _unique_organization_slug(fields.get("name") or "")
+        fields["slug"] = unique_organization_slug(fields.get("name") or "")
     organization = Organization(**fields)
     organization.full_clean()
     organization.save()
     _log_change(actor, organization, _("Organisation created."), flag=ADDITION)
     return organization
-
-
-def _check_submitted(application: MembershipApplication) -> None:
-    if application.status != MembershipApplication.Status.SUBMITTED:
-        raise ValidationError(
-            _("The application of %(name)s has already been reviewed.")
-            % {"name": application.organization_name}
-        )
-
-
-@transaction.atomic
-def membership_application_approve(
-    *,
-    application: MembershipApplication,
-    actor: AbstractBaseUser | None,
-    notes: str = "",
-) -> Organization:
-    """Accept an application: the organisation becomes an active member from today.
-
-    An organisation already on file under the same name (e.g. one that withdrew and asks
-    to come back) is re-activated rather than duplicated.
-    """
-    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
-    _check_submitted(application)
-    organization = Organization.objects.filter(
-        name__iexact=application.organization_name.strip()
-    ).first()
-    if organization is None:
-        organization = Organization.objects.create(
-            name=application.organization_name.strip(),
-            slug=_unique_organization_slug(application.organization_name),
-            kind=application.kind,
-            contact_email=application.contact_email,
-            membership_status=Organization.MembershipStatus.ACTIVE,
-            joined_on=timezone.localdate(),
-        )
-        _log_change(actor, organization, _("Created from a membership application."), flag=ADDITION)
-    elif organization.membership_status != Organization.MembershipStatus.ACTIVE:
-        organization_activate(organization=organization, actor=actor)
-    application.status = MembershipApplication.Status.APPROVED
-    application.organization = organization
-    application.reviewed_at = timezone.now()
-    application.reviewed_by = actor
-    if notes:
-        application.review_notes = notes
-    application.save(
-        update_fields=["status", "organization", "reviewed_at", "reviewed_by", "review_notes"]
-    )
-    _log_change(actor, application, _("Application approved."))
-    return organization
-
-
-@transaction.atomic
-def membership_application_reject(
-    *,
-    application: MembershipApplication,
-    actor: AbstractBaseUser | None,
-    notes: str = "",
-) -> MembershipApplication:
-    """Turn an application down; the notes say why, for the record."""
-    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
-    _check_submitted(application)
-    application.status = MembershipApplication.Status.REJECTED
-    application.reviewed_at = timezone.now()
-    application.reviewed_by = actor
-    if notes:
-        application.review_notes = notes
-    application.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_notes"])
-    _log_change(actor, application, _("Application rejected."))
-    return application
 
 
 ORGANIZATION_PROFILE_FIELDS = [

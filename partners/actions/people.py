@@ -3,6 +3,7 @@
 import datetime
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.admin.models import ADDITION
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,7 +18,9 @@ from partners.models import (
     Affiliation,
     EmailDomain,
     Organization,
+    Person,
     ReferentInvitation,
+    supported_language,
 )
 from partners.rules import is_coordinator, is_referent_of, may_manage_people
 
@@ -417,13 +420,23 @@ def referent_invitation_validate(*, organization: Organization, email: str) -> s
 
 @transaction.atomic
 def referent_invite(
-    *, organization: Organization, email: str, actor: AbstractBaseUser
+    *,
+    organization: Organization,
+    email: str,
+    actor: AbstractBaseUser,
+    language: str | None = None,
 ) -> ReferentInvitation:
     """The coordinator invites someone to be referent of an active organisation.
 
     Inviting the same address again for the same organisation replaces the earlier
     invitation (its link stops working), so a lost e-mail is simply sent again. Only the
     e-mail holds the link's token; the database keeps its hash.
+
+    The invitation is written in ``language``, the coordinator's choice; without one, in
+    the language the invitee chose if they have an account, else in the site's language
+    (never in whatever language the coordinator's pages happen to be in). The invitee
+    signs up from the link, in the invitation's language, and sign-up keeps that language
+    as their preference.
     """
     if not is_coordinator(actor):
         raise PermissionDenied(_("Only the coordinator can invite referents."))
@@ -432,10 +445,15 @@ def referent_invite(
     ReferentInvitation.objects.open(now).filter(
         organization=organization, email__iexact=email
     ).update(expires_at=now)
+    account_language = (
+        Person.objects.filter(user__email__iexact=email).values_list("language", flat=True).first()
+    )
+    language = supported_language(language or account_language or settings.LANGUAGE_CODE)
     invitation = ReferentInvitation.objects.create_with_token(
         organization=organization,
         email=email,
         invited_by=actor,
+        language=language,
         expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
     )
     _log_change(
@@ -451,6 +469,7 @@ def referent_invite(
             "organization": organization,
             "accept_url": _absolute_url("account:invitation-accept", token=invitation.raw_token),
         },
+        languages={email: invitation.language},
     )
     return invitation
 

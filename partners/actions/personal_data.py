@@ -1,20 +1,34 @@
-"""A person's own data: export and deletion."""
+"""A person's own data: their language, export and deletion."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import (
+    Person,
     ReferentInvitation,
+    preferred_language,
 )
 
 __all__ = [
+    "person_language_set",
     "user_export_data",
     "user_delete",
 ]
+
+
+def person_language_set(*, user: AbstractBaseUser, language: str, actor: AbstractBaseUser) -> str:
+    """Keep the language ``user`` reads the portal's mail in; only they change it."""
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("Only the person can choose their language."))
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(_("Choose one of the portal's languages."))
+    Person.objects.update_or_create(user=user, defaults={"language": language})
+    return language
 
 
 def _iso(value) -> str | None:
@@ -45,6 +59,7 @@ def user_export_data(*, user: AbstractBaseUser) -> dict:
             "is_active": user.is_active,
             "is_staff": user.is_staff,
             "groups": sorted(user.groups.values_list("name", flat=True)),
+            "language": preferred_language(user),
         },
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
@@ -60,6 +75,8 @@ def user_export_data(*, user: AbstractBaseUser) -> dict:
                 "request_message": a.request_message,
                 "created_at": _iso(a.created_at),
                 "ended_at": _iso(a.ended_at),
+                "confirmed_at": _iso(a.confirmed_at),
+                "confirmation_asked_at": _iso(a.reconfirm_requested_at),
             }
             for a in affiliations
         ],

@@ -4,7 +4,7 @@ from django import template
 
 from services.forms import ServiceRequestForm
 from services.models import SavedService, ServiceRequest
-from services.rules import requester_organization
+from services.rules import requester_organization, requests_closed_reason
 
 register = template.Library()
 
@@ -33,6 +33,7 @@ def service_actions_state(context, service):
         "authenticated": True,
         "saved": SavedService.objects.filter(user=user, service=service).exists(),
         "may_request": organization is not None,
+        "requests_closed": requests_closed_reason(service) if organization is not None else None,
         "requester_organization": organization,
         "open_request": open_request,
         "form": ServiceRequestForm(auto_id="request_%s"),

@@ -140,7 +140,7 @@ def test_signing_in_with_two_factors_asks_for_the_code_after_the_password(client
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("account:profile")
+    assert response["Location"] == reverse("area:dashboard")  # where a referent works
     assert signed_in_user_id(client) == str(referent_a.pk)
 
 

@@ -31,7 +31,15 @@ from partners.models import (
     MembershipApplication,
     Organization,
 )
-from services.models import Audience, Category, SavedService, ServiceRequest, WelfareService
+from services.models import (
+    Audience,
+    Category,
+    NeedsSurvey,
+    SavedService,
+    ServiceRequest,
+    SynonymGroup,
+    WelfareService,
+)
 from tests import factories
 
 User = get_user_model()
@@ -139,6 +147,16 @@ def _saved_service():
     )
 
 
+_survey_years = iter(range(2040, 3000))
+
+
+def _needs_survey():
+    year = next(_survey_years)
+    return NeedsSurvey.objects.create(
+        year=year, opens_on=date(year, 3, 1), closes_on=date(year, 3, 31)
+    )
+
+
 def _group():
     parent = factories.make_group()
     group = factories.make_group(parent=parent, coordinator=factories.make_organization())
@@ -209,6 +227,14 @@ def _task_result():
     )
 
 
+_synonym_groups = itertools.count(1)
+
+
+def _synonym_group():
+    n = next(_synonym_groups)
+    return SynonymGroup.objects.create(name=f"Sinonimi {n}", terms=f"parola{n}\nvocabolo{n}")
+
+
 ONE = {
     OutgoingMail: _outgoing_mail,
     PeriodicJob: _periodic_job,
@@ -227,6 +253,8 @@ ONE = {
     WelfareService: _service,
     ServiceRequest: lambda: make_service_request(),
     SavedService: _saved_service,
+    NeedsSurvey: _needs_survey,
+    SynonymGroup: _synonym_group,
     WorkingGroup: _group,
     Meeting: _meeting,
     AgendaItem: _agenda_item,

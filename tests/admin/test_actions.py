@@ -147,18 +147,38 @@ def test_approving_applications_from_the_list(coordinator_client, coordinator):
         assert application.organization.membership_status == Status.ACTIVE
 
 
-def test_rejecting_an_application_from_its_page(coordinator_client):
+def reject_from_its_page(client, application, reason="Manca la certificazione."):
+    """Rejecting asks for the reason on a page of its own, then rejects."""
+    return client.post(
+        builders.admin_url(application, "change", application.pk),
+        {
+            "CHANGE_FORM-action": "reject",
+            "_selected_action": [application.pk],
+            "post": "yes",
+            "message": reason,
+        },
+    )
+
+
+def test_rejecting_an_application_from_its_page_asks_for_the_reason_first(coordinator_client):
     application = builders.make_application()
     response = run_page_action(coordinator_client, application, "reject")
+    assert response.status_code == 200
+    assert 'name="message"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.SUBMITTED
+
+    response = reject_from_its_page(coordinator_client, application)
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == MembershipApplication.Status.REJECTED
+    assert application.messages.get().text == "Manca la certificazione."
     assert not Organization.objects.exists()
 
 
 def test_a_reviewed_application_is_not_reviewed_again(coordinator_client):
     application = builders.make_application()
-    run_page_action(coordinator_client, application, "reject")
+    reject_from_its_page(coordinator_client, application)
     response = run_page_action(coordinator_client, application, "approve")
     application.refresh_from_db()
     assert application.status == MembershipApplication.Status.REJECTED
@@ -246,6 +266,8 @@ def test_the_coordinator_adds_an_organisation_with_its_domains_and_referent(
         "certifications-0-granted_on": "2024-01-10",
         "certifications-0-expires_on": "2027-01-10",
         "certifications-0-reference": "Determinazione n. 12",
+        "referent_invitations-TOTAL_FORMS": "0",
+        "referent_invitations-INITIAL_FORMS": "0",
         "affiliations-TOTAL_FORMS": "1",
         "affiliations-INITIAL_FORMS": "0",
         "affiliations-0-user": referent.pk,

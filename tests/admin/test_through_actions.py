@@ -85,7 +85,11 @@ def test_publishing_from_the_form_goes_through_the_publish_action(coordinator_cl
     service.refresh_from_db()
     assert service.status == WelfareService.Status.PUBLISHED
     assert service.published_at is not None
-    assert len(action_entries(service)) == 1
+    # The record's change and the publication, each by its action, each logged once.
+    assert sorted(action_entries(service)) == [
+        "Servizio modificato nel back office.",
+        "Servizio pubblicato.",
+    ]
 
 
 def test_archiving_from_the_form_keeps_the_publication_date(coordinator_client, org_a):
@@ -98,7 +102,51 @@ def test_archiving_from_the_form_keeps_the_publication_date(coordinator_client, 
     published.refresh_from_db()
     assert published.status == WelfareService.Status.ARCHIVED
     assert published.published_at == first_published
-    assert len(action_entries(published)) == 1
+    assert sorted(action_entries(published)) == [
+        "Servizio archiviato.",
+        "Servizio modificato nel back office.",
+    ]
+
+
+def test_changing_a_service_in_the_admin_goes_through_the_update_action(
+    coordinator_client, service
+):
+    response = change(coordinator_client, service, title="Nido aziendale d'estate")
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.title == "Nido aziendale d'estate"
+    assert service.status == WelfareService.Status.DRAFT
+    assert action_entries(service) == ["Servizio modificato nel back office."]
+
+
+def test_a_service_added_in_the_admin_is_a_draft_created_by_the_action(
+    coordinator_client, coordinator, service
+):
+    url = builders.admin_url(WelfareService, "add")
+    data = page_data(coordinator_client.get(url))
+    data.update(
+        {
+            "provider": service.provider_id,
+            "title": "Sportello genitori",
+            "slug": "sportello-genitori",
+            "summary": "Consulenza per genitori che lavorano.",
+            "description": "Un'ora di consulenza al mese con un'esperta, su appuntamento.",
+            "category": service.category_id,
+            "audiences": [audience.pk for audience in service.audiences.all()],
+            "eligible_organizations": [],
+            "cost": service.cost,
+            "address": "Via Belenzani 19, Trento",
+            "contact_email": "servizi@alfa.example",
+            "status": WelfareService.Status.DRAFT,
+        }
+    )
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    service = WelfareService.objects.get(title="Sportello genitori")
+    assert service.slug == "sportello-genitori"
+    assert service.status == WelfareService.Status.DRAFT
+    assert service.created_by == coordinator
+    assert action_entries(service) == ["Servizio creato come bozza nel back office."]
 
 
 def test_a_published_service_cannot_go_back_to_draft(coordinator_client, org_a):
@@ -353,6 +401,16 @@ def test_a_new_organisation_is_created_by_the_action(coordinator_client):
     assert response.status_code == 302, response.context["errors"]
     organization = Organization.objects.get(slug="cooperativa-nuova")
     assert len(action_entries(organization)) == 1
+
+
+def test_changing_an_organisation_in_the_admin_goes_through_the_update_action(
+    coordinator_client, org_a
+):
+    response = change(coordinator_client, org_a, name="Organizzazione Alfa rinominata")
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.name == "Organizzazione Alfa rinominata"
+    assert action_entries(org_a) == ["Organizzazione modificata."]
 
 
 @pytest.mark.parametrize(

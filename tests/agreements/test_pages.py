@@ -94,7 +94,7 @@ def test_list_is_paginated_at_twenty(client, db):
     for n in range(21):
         factories.make_agreement(title=f"Accordo {n:02d}", signed_on=date(2000 + n, 1, 1))
     html = client.get("/en/accordi/").content.decode()
-    assert html.count('<h2 class="card-title h5">') == 20
+    assert html.count('<h2 class="card-title h5" lang="it">') == 20
     assert 'href="?page=2"' in html
 
 
@@ -125,7 +125,7 @@ def test_detail_shows_kind_date_and_signatories_with_their_dates(client, db):
     response = client.get("/en/accordi/area-2018/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>Accordo volontario di area del Distretto</h1>" in html
+    assert '<h1 lang="it">Accordo volontario di area del Distretto</h1>' in html
     assert "L&#x27;accordo costituisce il Distretto" in html
     with translation.override("en"):
         assert str(Agreement.Kind.AREA.label) in html
@@ -147,7 +147,7 @@ def test_detail_shows_the_whole_chain_of_agreements(client, db):
         for title in ["Accordo Collina Est", "Partenariato 2017", "Area 2018", "Partenariato 2019"]
     ]
     assert positions == sorted(positions)
-    assert '<li aria-current="page"><strong>Area 2018</strong>' in chain
+    assert '<li aria-current="page"><strong lang="it">Area 2018</strong>' in chain
     assert f'href="{detail(partenariato_2017)}" rel="prev"' in html
     assert f'href="{detail(partenariato_2019)}" rel="next"' in html
 

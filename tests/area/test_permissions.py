@@ -8,6 +8,7 @@ view without an entry here fails.
 
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from partners.models import Affiliation
 from services.models import ServiceRequest
@@ -25,6 +26,7 @@ GET_VIEWS = {
     "request-list": False,
     "request-answer": True,
     "member-list": False,
+    "balance": False,
 }
 POST_VIEWS = [
     "service-publish",
@@ -33,6 +35,7 @@ POST_VIEWS = [
     "service-confirm",
     "member-promote",
     "member-demote",
+    "member-reapprove",
     "affiliation-approve",
     "affiliation-reject",
 ]
@@ -56,6 +59,13 @@ def objects(org_a, draft_a, employee_a, referent_a):
         "employee": Affiliation.objects.get(user=employee_a, organization=org_a),
         "referent": second_affiliation,
         "pending": pending_affiliation(org_a),
+        # Approved by a referent and asked this year's confirmation.
+        "to_confirm": factories.affiliate(
+            factories.make_user("luca@example.net"),
+            org_a,
+            verified_via=Affiliation.VerifiedVia.REFERENT_APPROVAL,
+            reconfirm_requested_at=timezone.now(),
+        ),
     }
 
 
@@ -68,6 +78,8 @@ def url_for(name, objects):
         return reverse("area:member-promote", kwargs={"pk": objects["employee"].pk})
     if name == "member-demote":
         return reverse("area:member-demote", kwargs={"pk": objects["referent"].pk})
+    if name == "member-reapprove":
+        return reverse("area:member-reapprove", kwargs={"pk": objects["to_confirm"].pk})
     if name.startswith("affiliation-"):
         return reverse(f"area:{name}", kwargs={"pk": objects["pending"].pk})
     return reverse(f"area:{name}")
@@ -131,6 +143,7 @@ def test_the_referent_of_b_cannot_change_anything_of_a(as_role, objects, name):
     assert Affiliation.objects.get(pk=objects["employee"].pk).role == "employee"
     assert Affiliation.objects.get(pk=objects["referent"].pk).role == "referent"
     assert Affiliation.objects.get(pk=objects["pending"].pk).status == "pending"
+    assert Affiliation.objects.get(pk=objects["to_confirm"].pk).reconfirm_requested_at
 
 
 @pytest.mark.parametrize("name", POST_VIEWS)

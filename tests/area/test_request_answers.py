@@ -115,3 +115,29 @@ def test_the_request_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client_a.get(reverse("area:request-list"))
     assert response.status_code == 200
+
+
+def test_the_same_answer_sent_twice_is_recorded_and_mailed_once(
+    client_a, open_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A referent resending the form after an error page (the first had gone through, found by
+    `make drill`) does not send the employee the same answer twice."""
+    url = reverse("area:request-answer", kwargs={"pk": open_request.pk})
+    answer = {"status": "accepted", "answer": "Confermato, la aspettiamo il 1° luglio."}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_a.post(url, answer).status_code == 302
+    open_request.refresh_from_db()
+    answered_at = open_request.answered_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_a.post(url, answer).status_code == 302
+
+    open_request.refresh_from_db()
+    assert open_request.answered_at == answered_at
+    assert len(mailoutbox) == 1
+    # A different answer is a new answer: recorded and mailed.
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post(url, {"status": "more_info", "answer": "Quanti anni ha sua figlia?"})
+    open_request.refresh_from_db()
+    assert open_request.status == ServiceRequest.Status.MORE_INFO
+    assert len(mailoutbox) == 2

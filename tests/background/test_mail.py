@@ -1,6 +1,7 @@
 """Every mail leaves through a background task: after commit, retried, never lost."""
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -274,3 +275,201 @@ def test_an_action_mail_goes_to_the_outbox_with_the_change(
     assert mail.outbox == []
     run_worker()
     assert [message.to for message in mail.outbox] == [[referent_a.email]]
+
+
+# --- Message-ID: one per mail, the same on every attempt ---------------------------------------
+
+
+def test_every_queued_mail_has_its_own_message_id_of_the_sites_domain(
+    template, database_queue, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://portale.example.it"
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("anna@example.org", "bruno@example.org")
+    run_worker()
+
+    ids = set(OutgoingMail.objects.values_list("message_id", flat=True))
+    assert len(ids) == 2
+    assert all(re.fullmatch(r"<outbox-[0-9a-f]{32}@portale\.example\.it>", i) for i in ids)
+    # The message that left carries the outbox's Message-ID, not one made up when sending.
+    assert {message.message()["Message-ID"] for message in mail.outbox} == ids
+
+
+def test_a_mail_sent_again_after_a_failure_keeps_its_message_id(
+    template, database_queue, flaky_mail_server, django_capture_on_commit_callbacks
+):
+    """A receiver that deduplicates by Message-ID sees one message however often it left."""
+    flaky_mail_server(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("anna@example.org")
+    message_id = OutgoingMail.objects.get().message_id
+    run_worker()
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_worker()
+
+    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+    assert [message.message()["Message-ID"] for message in mail.outbox] == [message_id]
+
+
+def test_a_caller_cannot_give_two_recipients_the_same_message_id(
+    template, database_queue, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMessage
+
+    from background.mail import queue_mail
+
+    message = EmailMessage(
+        "Oggetto", "Testo", to=["a@example.org", "b@example.org"],
+        headers={"Message-ID": "<fixed@example.org>", "Reply-To": "x@example.org"},
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        mails = queue_mail(message)
+
+    assert len({mail.message_id for mail in mails}) == 2
+    assert all(mail.headers == {"Reply-To": "x@example.org"} for mail in mails)
+
+
+# --- mail left half-sent by a killed worker ----------------------------------------------------
+
+
+def dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def half_sent(mail, process: str) -> None:
+    """The state a worker killed between claiming the mail and marking it sent leaves."""
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.SENDING, sending_since=timezone.now(), sending_by=process
+    )
+    DBTaskResult.objects.update(status="RUNNING")
+
+
+def test_a_worker_started_after_one_was_killed_mid_send_sends_its_mail_at_once(
+    template, database_queue, django_capture_on_commit_callbacks, caplog
+):
+    """`make drill` killed the worker while it was sending: the mail stayed "being sent"
+    until the half-hour job; now the next worker on the machine sends it at start."""
+    import socket
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("anna@example.org")
+    mail_row = OutgoingMail.objects.get()
+    half_sent(mail_row, f"{socket.gethostname()}:{dead_pid()}")
+
+    run_worker()
+
+    mail_row.refresh_from_db()
+    assert mail_row.status == OutgoingMail.Status.SENT
+    assert [message.to for message in mail.outbox] == [["anna@example.org"]]
+    assert [message.message()["Message-ID"] for message in mail.outbox] == [mail_row.message_id]
+    assert "queued again" in caplog.text
+
+
+def test_mail_being_sent_by_a_live_process_or_another_machine_is_left_alone(
+    template, database_queue, django_capture_on_commit_callbacks
+):
+    import os
+    import socket
+
+    from background.mail import requeue_orphaned_mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("a@example.org", "b@example.org", "c@example.org")
+    a, b, c = OutgoingMail.objects.order_by("to")
+    half_sent(a, f"{socket.gethostname()}:{os.getppid()}")  # alive: still sending
+    half_sent(b, f"another-machine:{dead_pid()}")  # not ours to judge: the half-hour job
+    half_sent(c, f"{socket.gethostname()}:{os.getpid()}")  # this very process
+
+    assert requeue_orphaned_mail() == []
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sending"}
+    # A worker whose own task was cut off by an outage takes back its own mail only.
+    assert requeue_orphaned_mail(also_mine=True) == [c.pk]
+
+
+def test_a_sent_mail_is_recorded_once_the_database_is_back(
+    template, database_queue, django_capture_on_commit_callbacks, monkeypatch
+):
+    """`make drill`: PostgreSQL restarted between the mail server's "accepted" and the
+    record of it; the mail was queued again and arrived twice."""
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    from background import mail as outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_hello("anna@example.org")
+    failures = [OperationalError("the database system is shutting down")] * 2
+    real_save = OutgoingMail.save
+
+    def save(self, *args, **kwargs):
+        if self.status == OutgoingMail.Status.SENT and failures:
+            raise failures.pop()
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(OutgoingMail, "save", save)
+    # The test's own transaction stands for the outage: the worker would reconnect.
+    monkeypatch.setattr(outbox, "_reconnect", lambda: None)
+    monkeypatch.setattr(outbox, "_in_transaction", lambda: False)
+    with mock.patch.object(outbox.time, "sleep") as sleep:
+        run_worker()
+
+    assert [call.args[0] for call in sleep.call_args_list] == [0.5, 1]
+    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+# --- mail and its task: one transaction -------------------------------------------------------
+
+
+def test_with_the_database_queue_a_mail_and_its_task_are_written_together(
+    template, database_queue, django_capture_on_commit_callbacks
+):
+    """`make drill`: PostgreSQL restarted between the commit of a request's mail and the
+    enqueueing of its task (then done after the commit): the mail had no task for an hour."""
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
+        send_hello("anna@example.org")
+        # Already there, before the commit: nothing is left to do after it.
+        assert DBTaskResult.objects.ready().count() == 1
+        assert OutgoingMail.objects.count() == 1
+
+    run_worker()
+    assert [message.to for message in mail.outbox] == [["anna@example.org"]]
+
+
+def test_with_the_database_queue_a_rolled_back_change_leaves_neither_mail_nor_task(
+    template, database_queue
+):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send_hello("anna@example.org")
+        raise RuntimeError("the change fails after the mail was queued")
+
+    assert OutgoingMail.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_mail_enqueued_at_once_is_rolled_back_with_its_transaction(database_queue):
+    """allauth's mail is enqueued at once (not on commit): with the database queue the
+    task row and the outbox row live in the same transaction, so a rollback leaves no task
+    pointing at a mail that does not exist, and nothing is sent."""
+    from django.core.mail import EmailMessage
+
+    from background.mail import queue_mail
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        queue_mail(EmailMessage("Conferma", "Testo", to=["anna@example.org"]), after_commit=False)
+        assert DBTaskResult.objects.count() == 1
+        raise Undone
+
+    assert OutgoingMail.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
+    run_worker()
+    assert mail.outbox == []

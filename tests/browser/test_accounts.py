@@ -52,9 +52,9 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
     page.fill("#id_email", EMPLOYEE)
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign Up").click()
+    page.locator("main form").get_by_role("button", name="Sign up").click()
     page.wait_for_url("**/en/account/confirm-email/")
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verify your e-mail address")).to_be_visible()
 
     # The confirmation link from the mail opens a page with a button: GET changes nothing.
     assert [message.to for message in mail.outbox] == [[EMPLOYEE]]
@@ -62,6 +62,7 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
     page.goto(url + path)
     assert not EmailAddress.objects.get(email=EMPLOYEE).verified
     page.locator("main form").get_by_role("button", name="Confirm").click()
+    # A new account lands on the profile, which says which organisation it belongs to.
     page.wait_for_url("**/en/account/profilo/")
     affiliation = Affiliation.objects.get(user__email=EMPLOYEE)
     assert affiliation.organization.slug == "fondazione-bruno-kessler"
@@ -92,9 +93,8 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
     violations["login"] = check_page(referent, "accounts-login")
     referent.fill("#id_login", REFERENT)
     referent.fill("#id_password", DEMO_PASSWORD)
-    referent.locator("main form").get_by_role("button", name="Sign In").click()
-    referent.wait_for_url("**/en/account/profilo/")
-    referent.locator("main").get_by_role("link", name="Go to the partner area").click()
+    referent.locator("main form").get_by_role("button", name="Log in").click()
+    # A referent lands in the partner area.
     referent.wait_for_url("**/en/area-partner/")
     violations["partner-dashboard"] = check_page(referent, "accounts-partner-dashboard")
 
@@ -131,8 +131,8 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
         "Ci si ritrova all'ingresso della sede di via Sommarive alle 12,45 e si cammina "
         "insieme per trenta minuti con un accompagnatore. Non serve iscriversi.",
     )
-    referent.select_option("#id_category", label="Salute e benessere")
-    everyone = referent.locator("#id_audiences").get_by_label("Tutti", exact=True)
+    referent.select_option("#id_category", label="Health and well-being")
+    everyone = referent.locator("#id_audiences").get_by_label("Everyone", exact=True)
     choose(referent, "audiences", everyone.get_attribute("value"))
     choose(referent, "eligibility", "everyone")
     choose(referent, "cost", "free")
@@ -165,7 +165,7 @@ def test_an_employee_asks_for_a_reserved_service_and_the_referent_answers_and_pu
     visitor.locator("#service-results").get_by_role("link", name=NEW_TITLE).click()
     visitor.wait_for_url(f"**/en/servizi/{service.slug}/")
     assert visitor.locator("h1").inner_text() == NEW_TITLE
-    assert visitor.locator("#service-audiences").inner_text() == "Tutti"
+    assert visitor.locator("#service-audiences").inner_text() == "Everyone"
     assert visitor.locator("#last-verified").is_visible()
 
     assert violations == {name: [] for name in violations}

@@ -32,11 +32,11 @@ def test_a_referent_protects_the_account_with_an_app_and_a_security_key(
     factories.affiliate(referent, organization, role=Affiliation.Role.REFERENT)
     violations = {}
 
-    page.goto(f"{url}/en/account/login/")
+    page.goto(f"{url}/en/account/login/?next=/en/account/profilo/")
     violations["login"] = check_page(page, "mfa-login")
-    page.get_by_label("Email").fill(referent.email)
+    page.get_by_label("E-mail").fill(referent.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.get_by_role("link", name="Two-factor authentication").click()
     violations["index"] = check_page(page, "mfa-index")
 
@@ -80,15 +80,15 @@ def test_a_referent_protects_the_account_with_an_app_and_a_security_key(
 
     # Next sign-in: password, then the key.
     page.goto(f"{url}/en/account/profilo/")
-    page.get_by_role("button", name="Sign Out").click()
+    page.locator("main").get_by_role("button", name="Log out").click()
     page.goto(f"{url}/en/account/login/")
-    page.get_by_label("Email").fill(referent.email)
+    page.get_by_label("E-mail").fill(referent.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_url("**/2fa/authenticate/")
     violations["authenticate"] = check_page(page, "mfa-authenticate")
     page.get_by_role("button", name="Use a security key").click()
-    page.wait_for_url("**/account/profilo/")
+    page.wait_for_url("**/area-partner/")  # where a referent works
 
     assert violations == {name: [] for name in violations}
     assert problems == {"csp": [], "js": [], "failed": []}

@@ -83,3 +83,17 @@ def test_the_outage_is_logged_once_with_its_traceback(client, db, caplog):
     records = [r for r in caplog.records if r.name == "distretto.availability"]
     assert len(records) == 1
     assert records[0].levelname == "ERROR" and records[0].exc_info
+
+
+@pytest.mark.urls("tests.common.availability_urls")
+def test_a_session_that_cannot_be_saved_after_the_view_is_503(db, settings, employee_a):
+    """The outage can begin after the view ran, when the session middleware saves the
+    session on the way out (`make drill`: PostgreSQL stopped mid-request)."""
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    client = Client(raise_request_exception=False)
+    client.force_login(employee_a)
+    with mock.patch.object(store, "save", side_effect=OperationalError("server closed")):
+        response = client.get("/remember")
+    assert_is_the_503_page(response)

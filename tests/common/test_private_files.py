@@ -120,8 +120,8 @@ def test_anonymous_visitors_get_the_login_page_not_the_minutes(client, referents
 @pytest.mark.parametrize(
     "role, status",
     [
-        ("unaffiliated", 403),
-        ("employee_a", 403),  # an employee of a member of the group, not a referent
+        ("unaffiliated", 404),
+        ("employee_a", 404),  # an employee of a member of the group, not a referent
         ("referent_b", 404),  # a referent of an organisation outside the group
     ],
 )

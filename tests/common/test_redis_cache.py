@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from common import cache as cache_module
 from common.cache import TolerantRedisCache
 from tests import factories
 
@@ -123,3 +124,45 @@ def test_a_session_outlives_a_redis_restart(client, settings, redis_server):
     client.force_login(user)
     cache.clear()  # what a Redis restart without persistence leaves
     assert client.get(reverse("account:profile")).wsgi_request.user == user
+
+
+@pytest.fixture(autouse=True)
+def no_outage_remembered():
+    cache_module._outages.clear()
+    yield
+    cache_module._outages.clear()
+
+
+def test_an_outage_is_logged_once_and_redis_is_left_alone_for_a_moment(caplog):
+    """`make drill`: 20 s of Redis away wrote one warning per cache operation (over 500)."""
+    cache = tolerant_cache(free_port())
+    with caplog.at_level(logging.WARNING, logger="common.cache"):
+        assert cache.get("a") is None
+        client_calls = []
+        original = cache._cache.get
+        cache._cache.get = lambda *args: client_calls.append(args) or original(*args)
+        for _ in range(50):
+            assert cache.get("a", "default") == "default"
+            assert cache.add("lock", True) is True
+    # No connection attempt while Redis is left alone, and one line in the log.
+    assert client_calls == []
+    assert len([r for r in caplog.records if "unavailable" in r.getMessage()]) == 1
+
+
+def test_redis_is_tried_again_after_the_pause_and_its_return_is_logged(
+    redis_server, caplog, monkeypatch
+):
+    _, port = redis_server
+    cache = tolerant_cache(port)
+    address = str(cache._servers)
+    clock = [1000.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: clock[0])
+    cache_module._outages[address] = clock[0] + cache_module.RETRY_SECONDS
+    with caplog.at_level(logging.WARNING, logger="common.cache"):
+        assert cache.set("greeting", "ciao") is None  # not tried: still left alone
+        assert cache.get("greeting") is None
+        clock[0] += cache_module.RETRY_SECONDS + 0.1
+        cache.set("greeting", "ciao")
+        assert cache.get("greeting") == "ciao"
+    assert address not in cache_module._outages
+    assert "Redis cache reachable again" in caplog.text

@@ -34,9 +34,10 @@ def test_italian_dates_have_lowercase_months_and_days_without_leading_zero(
         assert date_format(value, format_name) == expected
 
 
-def test_english_dates_keep_the_english_format():
+def test_english_dates_are_british():
+    # Not Django's American "Oct. 8, 2018": see tests/distretto/test_date_formats.py.
     with translation.override("en"):
-        assert date_format(dt.date(2018, 10, 8), "DATE_FORMAT") == "Oct. 8, 2018"
+        assert date_format(dt.date(2018, 10, 8), "DATE_FORMAT") == "8 October 2018"
 
 
 def test_the_password_too_short_error_is_in_italian():

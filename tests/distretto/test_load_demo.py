@@ -312,3 +312,13 @@ def test_force_loads_the_demo_even_with_debug_off(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     run_command("--force")
     assert Organization.objects.count() == 10
+
+
+def test_the_summary_is_in_english_like_the_readme_even_under_italian(db, demo_settings):
+    out = io.StringIO()
+    with translation.override("it"):
+        call_command("load_demo", stdout=out)
+    output = out.getvalue()
+    assert "Demo accounts:" in output
+    assert "Referent" in output and "Active" in output
+    assert "Account dimostrativi" not in output and "Attiva" not in output

@@ -122,7 +122,7 @@ def test_header_and_footer_carry_the_district_and_the_comune(client, db):
     assert f'href="{url("privacy", "en")}"' in html
 
 
-def test_home_counts_active_partners_and_the_services_a_visitor_can_see(client, db):
+def test_home_counts_the_district_organisations_and_the_services_a_visitor_can_see(client, db):
     alfa = factories.make_organization("Alfa")
     factories.make_organization("Beta")
     factories.make_organization(
@@ -135,8 +135,12 @@ def test_home_counts_active_partners_and_the_services_a_visitor_can_see(client, 
     factories.make_service(alfa, status=WelfareService.Status.DRAFT)
     factories.make_service(alfa, eligibility=WelfareService.Eligibility.ALL_PARTNERS)
     html = client.get("/en/").content.decode()
-    assert 'id="partner-count">2<' in html
+    # Alfa, Beta, the Comune and the suspended member: what the partners page lists.
+    assert 'id="partner-count">4<' in html
+    assert "organisations of the district" in html
     assert 'id="service-count">2<' in html
+    directory = client.get("/en/partner/").content.decode()
+    assert "4 organisations" in directory
 
 
 def test_home_features_only_services_the_user_may_see(client, employee_a, org_a):
@@ -374,6 +378,7 @@ def test_sitemap_lists_public_services_partners_and_agreements_in_both_languages
         "/servizi/aperto-a-tutti/",
         "/accordi/accordo-pubblico/",
         "/programma/",
+        "/aderisci/",
         "/accessibilita/",
         "/privacy/",
     ]:

@@ -4,6 +4,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,17 @@ def test_the_test_run_itself_has_no_sentry():
     import sentry_sdk
 
     assert not sentry_sdk.get_client().is_active()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_points_site_url_at_the_served_port_unless_set():
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    line = next(line for line in dry_run.splitlines() if "runserver" in line)
+    assert 'SITE_URL="${SITE_URL:-http://127.0.0.1:8123}"' in line
+    assert line.endswith("runserver 127.0.0.1:8123")

@@ -477,7 +477,8 @@ def test_the_feed_lists_the_meetings_the_referent_can_see(client, referent_b, me
     assert set(events) == {f"meeting-{meeting.pk}@distretto" for meeting in expected}
     main = events[f"meeting-{meetings.main.pk}@distretto"]
     assert main.decoded("DTSTART") == meetings.main.starts_at.replace(microsecond=0)
-    assert main.decoded("DTSTART").utcoffset() == timedelta(0)
+    # Written in Trento's time, with its VTIMEZONE (a calendar shows the right hour).
+    assert main["DTSTART"].params["TZID"] == "Europe/Rome"
     assert main.decoded("DTEND") == meetings.main.ends_at.replace(microsecond=0)
     assert "Incontro trimestrale" in str(main["SUMMARY"])
     assert str(main["LOCATION"]) == "Sala Falconetto, Palazzo Geremia"
@@ -485,7 +486,8 @@ def test_the_feed_lists_the_meetings_the_referent_can_see(client, referent_b, me
     assert str(main["STATUS"]) == "CONFIRMED"
     cancelled = events[f"meeting-{meetings.cancelled.pk}@distretto"]
     assert str(cancelled["STATUS"]) == "CANCELLED"
-    assert b"DTSTART:" in response.content and b"Z\r\n" in response.content
+    assert b"DTSTART;TZID=Europe/Rome:" in response.content
+    assert b"BEGIN:VTIMEZONE" in response.content
 
 
 def test_the_feed_uid_is_stable(client, referent_a, meetings):

@@ -14,7 +14,9 @@ LIST_URL = "/en/partner/"
 
 
 def names_on(html):
-    return re.findall(r'<h3 class="card-title h5 mb-2"><a href="[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(
+        r'<h3 class="card-title h5 mb-2"(?: lang="it")?><a href="[^"]+">([^<]+)</a></h3>', html
+    )
 
 
 def label(choice):
@@ -249,7 +251,7 @@ def test_profile_shows_details_certification_history_agreements_and_services(cli
         "Determinazione n. 123"
     )
     agreements = html[html.index('id="agreements"') :]
-    assert "Accordo volontario di area" in agreements and "Oct. 10, 2018" in agreements
+    assert "Accordo volontario di area" in agreements and "10 October 2018" in agreements
     assert "Accordo riservato" not in html
     assert "Laboratori del sabato" in html
     assert "Convenzione riservata" not in html

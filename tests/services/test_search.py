@@ -8,8 +8,10 @@ from services.search import (
     INDEX_NAME,
     MAX_QUERY_LENGTH,
     RANK_FIELD,
+    SearchOutcome,
     clean_query,
     query_words,
+    search_catalogue,
     search_services,
 )
 from tests import factories
@@ -230,3 +232,211 @@ def test_postgresql_search_works_inside_a_subquery(services):
     outer = WelfareService.objects.filter(pk__in=found.values("pk")).order_by("title")
     assert [s.title for s in outer] == ["Asilo nido aziendale", "Palestra"]
     assert found.count() == 2
+
+
+# What people mean: synonyms, every field, fallbacks (both databases) ------------------------------
+
+
+@pytest.fixture
+def welfare(org_a):
+    make = factories.make_service
+    kaleidoscopio = factories.make_organization(
+        "Kaleidoscopio Cooperativa Sociale", short_name="Kaleidoscopio"
+    )
+    return {
+        "camp": make(
+            kaleidoscopio,
+            title="Centro estivo per bambini",
+            summary="Giochi e gite per tutta l'estate.",
+            description="Turni settimanali con pranzo.",
+            area="Villazzano",
+            address="Via della Villa 3, Trento",
+            cost=WelfareService.Cost.DISCOUNTED,
+            cost_conditions="Quota ridotta per i figli dei dipendenti.",
+        ),
+        "nursery": make(
+            org_a,
+            title="Posti al nido d'infanzia",
+            summary="Alcuni posti riservati ai figli dei dipendenti.",
+            description="Da settembre a giugno.",
+            area="Povo",
+        ),
+        "elderly": make(
+            org_a,
+            title="Compagnia a domicilio",
+            summary="Visite e piccole commissioni, una volta alla settimana.",
+            description="Per chi vive solo.",
+            area="Centro storico",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("colonia", "camp"),
+        ("colonie estive", "camp"),
+        ("summer camp", "camp"),
+        ("micronido", "nursery"),
+        ("asilo nido", "nursery"),
+        ("baby parking", "nursery"),
+    ],
+)
+def test_synonyms_find_services_that_use_another_word(welfare, query, key):
+    found = search_services(WelfareService.objects.all(), query)
+    assert list(found) == [welfare[key]]
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("Villazzano", "camp"),  # area
+        ("via della villa", "camp"),  # address
+        ("Kaleidoscopio", "camp"),  # provider's short name
+        ("cooperativa sociale", "camp"),  # provider's name
+        ("quota ridotta", "camp"),  # pricing terms
+        ("centro storico", "elderly"),  # area of two words
+    ],
+)
+def test_area_address_provider_and_cost_are_searched(welfare, query, key):
+    assert list(search_services(WelfareService.objects.all(), query)) == [welfare[key]]
+
+
+def test_audiences_are_searched(welfare):
+    welfare["elderly"].audiences.add(factories.make_audience("anziani", name="Anziani"))
+    assert list(search_services(WelfareService.objects.all(), "anziani")) == [welfare["elderly"]]
+
+
+def test_accents_and_case_do_not_matter(org_a):
+    service = factories.make_service(org_a, title="Attività per la terza età", summary="Città.")
+    base = WelfareService.objects.all()
+    assert list(search_services(base, "ATTIVITA terza eta")) == [service]
+
+
+def test_a_long_query_full_of_synonyms_is_answered(welfare):
+    query = "colonia nido baby sitter anziani palestra sconto gratis spesa bici corso natale mensa"
+    found, outcome = search_catalogue(WelfareService.objects.all(), query)
+    assert outcome.mode in {SearchOutcome.PARTIAL, SearchOutcome.NONE}
+    assert len(list(found)) <= 3
+
+
+def test_when_all_words_find_nothing_the_partial_matches_come_best_first(welfare):
+    found, outcome = search_catalogue(WelfareService.objects.all(), "colonia Villazzano piscina")
+    assert outcome.mode == SearchOutcome.PARTIAL
+    assert list(found.order_by(f"-{RANK_FIELD}")) == [welfare["camp"]]
+    found, outcome = search_catalogue(WelfareService.objects.all(), "nido colonia Villazzano")
+    assert outcome.mode == SearchOutcome.PARTIAL
+    ranked = list(found.order_by(f"-{RANK_FIELD}"))
+    assert ranked == [welfare["camp"], welfare["nursery"]]
+
+
+def test_when_every_word_matches_the_outcome_says_so(welfare):
+    found, outcome = search_catalogue(WelfareService.objects.all(), "colonia Villazzano")
+    assert outcome.mode == SearchOutcome.ALL
+    assert list(found) == [welfare["camp"]]
+
+
+def test_nothing_found_at_all(welfare):
+    found, outcome = search_catalogue(WelfareService.objects.all(), "zqxwv")
+    assert outcome.mode == SearchOutcome.NONE
+    assert list(found) == []
+
+
+def test_the_catalogue_says_when_it_shows_partial_matches(client, welfare):
+    html = client.get("/en/servizi/", {"q": "colonia piscina"}).content.decode()
+    assert 'id="search-notice"' in html
+    assert "No service contains all the words “colonia piscina”" in html
+    assert "Centro estivo per bambini" in html
+    html = client.get("/en/servizi/", {"q": "colonia"}).content.decode()
+    assert 'id="search-notice"' not in html
+
+
+def test_synonyms_edited_in_the_database_apply_at_once(welfare):
+    from services.models import SynonymGroup
+
+    base = WelfareService.objects.all()
+    assert list(search_services(base, "ludobus")) == []
+    SynonymGroup.objects.create(name="Ludobus", terms="ludobus\ncompagnia")
+    assert list(search_services(base, "ludobus")) == [welfare["elderly"]]
+
+
+# PostgreSQL: the document follows its sources, prefixes, typing mistakes --------------------------
+
+
+@on_postgresql
+def test_postgresql_keeps_audiences_provider_and_category_in_the_document(welfare):
+    base = WelfareService.objects.all()
+    service = welfare["elderly"]
+    audience = factories.make_audience("sportivi", name="Sportivi")
+    service.audiences.add(audience)
+    assert list(search_services(base, "sportivi")) == [service]
+    audience.name = "Musicisti"
+    audience.save()
+    assert list(search_services(base, "sportivi")) == []
+    assert list(search_services(base, "musicisti")) == [service]
+    service.audiences.remove(audience)
+    assert list(search_services(base, "musicisti")) == []
+
+    provider = service.provider
+    provider.name = "Cooperativa Arcobaleno"
+    provider.save()
+    assert set(search_services(base, "arcobaleno")) == {welfare["nursery"], service}
+
+    category = service.category
+    category.name = "Assistenza leggera"
+    category.save()
+    assert list(search_services(base, "assistenza leggera")) == [service]
+
+
+@on_postgresql
+def test_postgresql_the_cost_is_searchable_as_words(welfare):
+    base = WelfareService.objects.all()
+    assert set(search_services(base, "gratis")) == {welfare["nursery"], welfare["elderly"]}
+    assert list(search_services(base, "agevolato")) == [welfare["camp"]]
+
+
+@on_postgresql
+def test_postgresql_matches_the_beginning_of_a_word(welfare):
+    base = WelfareService.objects.all()
+    assert list(search_services(base, "commiss")) == [welfare["elderly"]]
+    # Short beginnings are not expanded: too many words start with them.
+    assert list(search_services(base, "com")) == []
+
+
+@on_postgresql
+def test_postgresql_a_service_whose_title_says_the_words_ranks_first(org_a):
+    in_title = factories.make_service(org_a, title="Colonia marina", summary="Al mare.")
+    synonym = factories.make_service(org_a, title="Centro estivo", summary="In città.")
+    in_area = factories.make_service(org_a, title="Giochi", summary="Estate.", area="Colonia")
+    found = search_services(WelfareService.objects.all(), "colonia").order_by(f"-{RANK_FIELD}")
+    assert list(found) == [in_title, synonym, in_area]
+
+
+@on_postgresql
+def test_postgresql_corrects_typing_mistakes_with_the_words_of_the_catalogue(welfare):
+    found, outcome = search_catalogue(WelfareService.objects.all(), "commisioni")
+    assert outcome.mode == SearchOutcome.CORRECTED
+    assert outcome.corrected_query == "commissioni"
+    assert list(found) == [welfare["elderly"]]
+    # Also towards a synonym no service uses ("colonia" finds the summer camp).
+    found, outcome = search_catalogue(WelfareService.objects.all(), "colnia")
+    assert (outcome.mode, outcome.corrected_query) == (SearchOutcome.CORRECTED, "colonia")
+    assert list(found) == [welfare["camp"]]
+
+
+@on_postgresql
+def test_postgresql_never_suggests_a_word_that_finds_only_hidden_services(org_a):
+    factories.make_service(
+        org_a, title="Ludoteca segreta", summary="Una bozza.", status=WelfareService.Status.DRAFT
+    )
+    found, outcome = search_catalogue(WelfareService.objects.visible_to(None), "ludotecca")
+    assert outcome.mode == SearchOutcome.NONE
+    assert list(found) == []
+
+
+@on_postgresql
+def test_the_catalogue_offers_did_you_mean(client, welfare):
+    html = client.get("/en/servizi/", {"q": "commisioni"}).content.decode()
+    assert "No service contains “commisioni”: these are the results for “commissioni”." in html
+    assert 'href="?q=commissioni"' in html
+    assert "Compagnia a domicilio" in html

@@ -64,7 +64,7 @@ def test_the_page_shows_everything_needed_to_use_the_service(client, service):
     assert response.status_code == 200
     html = response.content.decode()
     text = unescape(html)
-    assert '<h1 id="service-title">Campus estivo &amp; laboratori</h1>' in html
+    assert '<h1 id="service-title" lang="it">Campus estivo &amp; laboratori</h1>' in html
     # Who may use it
     assert "Open to everyone" in text
     assert "Bambini 6–14 anni" in text and "Famiglie" in text
@@ -76,7 +76,7 @@ def test_the_page_shows_everything_needed_to_use_the_service(client, service):
     assert "Povo" in text
     assert "also available online" in text
     # When
-    assert "Available from June 15, 2020 to Sept. 5, 2099." in text
+    assert "Available from 15 June 2020 to 5 September 2099." in text
     assert "You can use it now." in text
     # How to book and contacts
     assert 'href="https://prenota.alfa.example/campus"' in html
@@ -84,7 +84,7 @@ def test_the_page_shows_everything_needed_to_use_the_service(client, service):
     assert 'href="tel:0461123456"' in html
     # Provider and freshness
     assert "Organizzazione Alfa" in text
-    assert "Information last verified on March 2, 2026." in text
+    assert "Information last verified on 2 March 2026." in text
     assert "Pranzo incluso." in text
 
 

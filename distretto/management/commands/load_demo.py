@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 from distretto.demo import DEMO_PASSWORD, load_demo
 
@@ -22,27 +22,29 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, **options):
+        # Developer-facing output is in English, like the README, whatever LANGUAGE_CODE says.
+        with translation.override("en"):
+            self.load_and_report(force=force)
+
+    def load_and_report(self, *, force):
         if not settings.DEBUG and not force:
             raise CommandError(
-                _(
-                    "DEBUG is off: this looks like a production site, so the demo data and "
-                    "its accounts with a known password were not loaded. Use --force to load "
-                    "them anyway."
-                )
+                "DEBUG is off: this looks like a production site, so the demo data and "
+                "its accounts with a known password were not loaded. Use --force to load "
+                "them anyway."
             )
         report = load_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                _("Demo district loaded: %(created)d rows created, %(updated)d updated.")
-                % {"created": report.created, "updated": report.updated}
+                f"Demo district loaded: {report.created} rows created, {report.updated} updated."
             )
         )
-        rows = [(_("E-mail"), _("Role"), _("Organisation"), _("Affiliation"))] + [
+        rows = [("E-mail", "Role", "Organisation", "Affiliation")] + [
             (a.email, a.role, a.organization or "—", a.status or "—") for a in report.accounts
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("")
-        self.stdout.write(_("Demo accounts:"))
+        self.stdout.write("Demo accounts:")
         for number, row in enumerate(rows):
             self.stdout.write(
                 "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
@@ -51,6 +53,5 @@ class Command(BaseCommand):
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
         self.stdout.write("")
         self.stdout.write(
-            _("Password of every demo account (set when the account is created): %(password)s")
-            % {"password": DEMO_PASSWORD}
+            "Password of every demo account (set when the account is created): " + DEMO_PASSWORD
         )
