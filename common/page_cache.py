@@ -97,9 +97,13 @@ def _digest(*parts) -> str:
 
 
 def cached(key_parts: tuple, compute: Callable, *, timeout: int = VALUE_TIMEOUT, version=None):
-    """`compute()`, or its value stored under `key_parts` for the current public version."""
+    """`compute()`, or its value stored under `key_parts` for the current public version.
+
+    The key also holds the day (what is available, ended or expired changes at midnight) and
+    the active language (labels, choices and names are in it).
+    """
     version = public_version() if version is None else version
-    key = f"public:value:{_digest(version, timezone.localdate(), *key_parts)}"
+    key = f"public:value:{_digest(version, timezone.localdate(), get_language(), *key_parts)}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -416,8 +416,11 @@ class DistrictGenerator:
             Affiliation.Status.PENDING,
             Affiliation.Status.ENDED,
             Affiliation.Status.REJECTED,
+            # Not confirmed again at the yearly check.
+            Affiliation.Status.LAPSED,
         ]
-        status_weights = [0.93, 0.03, 0.03, 0.01]
+        status_weights = [0.92, 0.03, 0.03, 0.01, 0.01]
+        gone = (Affiliation.Status.ENDED, Affiliation.Status.LAPSED)
         for organization, headcount in zip(organizations, headcounts, strict=False):
             people = created[position : position + headcount]
             position += headcount
@@ -426,11 +429,11 @@ class DistrictGenerator:
                 if number < 2:
                     role, status = Affiliation.Role.REFERENT, Affiliation.Status.ACTIVE
                     referents.setdefault(organization.pk, []).append(user.pk)
-                elif 2 <= number - len(people) + 5 < 5 and len(people) >= 10:
-                    # The last three people of every sizeable organisation: one pending, one
-                    # ended, one rejected, so that every case exists at any size.
+                elif 1 <= number - len(people) + 5 < 5 and len(people) >= 10:
+                    # The last four people of every sizeable organisation: one pending, one
+                    # ended, one rejected, one lapsed, so that every case exists at any size.
                     role = Affiliation.Role.EMPLOYEE
-                    status = statuses[number - len(people) + 5 - 1]
+                    status = statuses[number - len(people) + 5]
                 else:
                     role = Affiliation.Role.EMPLOYEE
                     status = rnd.choices(statuses, status_weights)[0]
@@ -442,12 +445,10 @@ class DistrictGenerator:
                         role=role,
                         status=status,
                         verified_via=(
-                            Affiliation.VerifiedVia.EMAIL_DOMAIN
-                            if active or status == Affiliation.Status.ENDED
-                            else ""
+                            Affiliation.VerifiedVia.EMAIL_DOMAIN if active or status in gone else ""
                         ),
-                        verified_at=self.now if active else None,
-                        ended_at=self.now if status == Affiliation.Status.ENDED else None,
+                        verified_at=self.now if active or status in gone else None,
+                        ended_at=self.now if status in gone else None,
                         request_message=(
                             "Lavoro qui da settembre, potete confermare?"
                             if status == Affiliation.Status.PENDING

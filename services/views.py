@@ -12,11 +12,10 @@ from django.views.decorators.http import require_safe
 
 from common.forms import page_number
 from common.page_cache import CachedCountPaginator, cache_public_page, content_cache_key
-from partners.rules import is_coordinator, is_partner_employee
 
 from .filters import ServiceFilterSet
 from .models import Audience, WelfareService
-from .rules import booking_progress
+from .rules import booking_progress, visibility_key
 from .search import clean_query
 
 PAGE_SIZE = 20
@@ -25,8 +24,9 @@ SUGGESTIONS = 10
 
 def _sees_reserved_services(user) -> bool:
     """Whether `visible_to(user)` already includes services reserved to partners' employees
-    (members of an active partner, the coordinator): nobody tells them to log in for more."""
-    return is_coordinator(user) or is_partner_employee(user)
+    (members of an active partner, the coordinator): nobody tells them to log in for more.
+    Read from the person's visibility, asked once per request."""
+    return visibility_key(user) != "public"
 
 
 def _web_link(url):
