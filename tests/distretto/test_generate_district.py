@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from distretto.generate import GENERATED_MARKER, generate_district
 from partners.models import Affiliation, Organization
@@ -65,7 +66,7 @@ def test_generated_services_have_their_search_document(db):
 
 def test_the_command_refuses_a_database_with_real_data(db):
     factories.make_organization("Comune di Trento")
-    with pytest.raises(CommandError, match="not generated"):
+    with translation.override("en"), pytest.raises(CommandError, match="not generated"):
         call_command("generate_district", organizations=2, services=4, users=4)
     assert not Organization.objects.filter(description__startswith=GENERATED_MARKER).exists()
     call_command("generate_district", organizations=2, services=4, users=4, force=True)
