@@ -83,10 +83,21 @@ def _table(styles, header, rows, widths=None, numeric_from=None):
     return table
 
 
-def _bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int], object]]):
-    """A horizontal bar chart (one bar per label and series) with its title and legend."""
-    bar_height = 9 * len(series) + 6
-    plot_height = max(bar_height * len(labels), 40)
+def _count_label(value) -> str:
+    return f"{value:g}" if value else ""
+
+
+def _bar_chart(
+    title: str,
+    labels: list[str],
+    series: list[tuple[str, list[int], object]],
+    *,
+    stacked: bool = False,
+):
+    """A horizontal bar chart (one bar per label, and per series unless ``stacked``) with
+    its title and, for several series, a legend."""
+    bars_per_label = 1 if stacked else len(series)
+    plot_height = max((9 * bars_per_label + 6) * len(labels), 40)
     height = plot_height + 70
     drawing = Drawing(WIDTH, height)
     drawing.add(String(0, height - 14, title, fontName="Helvetica-Bold", fontSize=10))
@@ -95,21 +106,32 @@ def _bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int],
     chart.y = 30
     chart.height = plot_height
     chart.width = WIDTH - chart.x - 20
-    # Top to bottom in the order given.
-    chart.data = [list(reversed(values)) for _name, values, _colour in series]
+    # reportlab draws the first label and the first series at the bottom: reversed, they
+    # read top to bottom in the order given, as the legend does.
+    ordered = series if stacked else list(reversed(series))
+    chart.data = [list(reversed(values)) for _name, values, _colour in ordered]
     chart.categoryAxis.categoryNames = [_short(label) for label in reversed(labels)]
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
+    if stacked:
+        chart.categoryAxis.style = "stacked"
+        largest = max((sum(values) for values in zip(*chart.data, strict=True)), default=0)
+    else:
+        largest = max((max(values, default=0) for values in chart.data), default=0)
     chart.valueAxis.valueMin = 0
-    largest = max((max(values, default=0) for _name, values, _colour in series), default=0)
     chart.valueAxis.valueMax = max(largest, 1)
     chart.valueAxis.valueStep = max(1, round(max(largest, 1) / 5))
     chart.valueAxis.labels.fontSize = 7
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _count_label
     chart.barLabels.fontSize = 6
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 2
-    for index, (_name, _values, colour) in enumerate(series):
+    if stacked:
+        chart.barLabels.fillColor = colors.white
+        chart.barLabels.boxAnchor = "e"
+        chart.barLabels.dx = -2
+    else:
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 2
+    for index, (_name, _values, colour) in enumerate(ordered):
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = None
     drawing.add(chart)
@@ -262,6 +284,7 @@ def _meetings(report: YearlyReport, styles) -> list:
                     (_("Excused"), [row.excused for row in report.attendance], GREY),
                     (_("Absent"), [row.absent for row in report.attendance], BLUE),
                 ],
+                stacked=True,
             )
         )
         story.append(

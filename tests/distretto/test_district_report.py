@@ -596,3 +596,8 @@ def test_a_staff_account_outside_the_coordinator_group_gets_403(db, client):
 def test_the_download_is_get_only(client, coordinator):
     client.force_login(coordinator)
     assert client.post(URL, {"year": YEAR, "format": "pdf", "language": "it"}).status_code == 405
+
+
+def test_the_figures_take_a_fixed_number_of_queries(district, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        data.yearly_report(YEAR, today=AFTER_THE_YEAR)
