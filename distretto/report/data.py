@@ -149,7 +149,8 @@ class YearlyReport:
         return len(self.members)
 
 
-def _certificate_state(certification, as_of: datetime.date) -> str:
+def _certificate_state(certification) -> str:
+    """The state of a current certification annotated by ``with_expiry`` (or of none)."""
     if certification is None:
         return CERTIFICATE_NONE
     if certification.status == Certification.Status.IN_PROGRESS:
@@ -182,7 +183,7 @@ def _members(year: int, as_of: datetime.date) -> list[Member]:
     members = []
     for organization in organizations:
         certification = current.get(organization.pk)
-        state = _certificate_state(certification, as_of)
+        state = _certificate_state(certification)
         joined_on = organization.joined_on
         members.append(
             Member(
