@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from distretto import balance_views, needs_views, views
+from distretto import balance_views, needs_views, report_views, views
 from distretto.sitemaps import sitemap_index, sitemap_section
 from services import hsds_views
 
@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("distretto/bilancio/", balance_views.public_balance, name="balance"),
     path("distretto/bilancio/rete/", balance_views.network_balance, name="balance-network"),
     path("distretto/bisogni/", needs_views.needs_results, name="needs-results"),
+    path("distretto/rapporto/", report_views.district_report, name="district-report"),
     path("distretto/bisogni/divari.csv", needs_views.needs_gaps_export, name="needs-gaps-export"),
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),

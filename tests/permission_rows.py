@@ -410,6 +410,8 @@ ROWS = [
         ),
     ),
     Row("needs-results", expect(403, anonymous=LOGIN, coordinator=200)),
+    # The yearly report: the form for the coordinator (a valid choice downloads the file).
+    Row("district-report", expect(403, anonymous=LOGIN, coordinator=200)),
     Row("needs-gaps-export", expect(403, anonymous=LOGIN, coordinator=200)),
     Row(
         "services:service-request",
