@@ -42,8 +42,8 @@ def _styles():
     sample = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("title", parent=sample["Title"], alignment=TA_LEFT),
-        "h1": ParagraphStyle("h1", parent=sample["Heading1"], spaceBefore=14),
-        "h2": ParagraphStyle("h2", parent=sample["Heading2"]),
+        "h1": ParagraphStyle("h1", parent=sample["Heading1"], spaceBefore=14, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=sample["Heading2"], keepWithNext=1),
         "body": sample["BodyText"],
         "small": ParagraphStyle("small", parent=sample["BodyText"], fontSize=8, leading=10),
         "cell": ParagraphStyle("cell", parent=sample["BodyText"], fontSize=8, leading=10),
