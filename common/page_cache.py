@@ -148,6 +148,71 @@ def content_cache_key(request, visibility: str) -> str:
     )
 
 
+class ChromeKeys:
+    """The cache keys of the parts of every page around its content (`site` context processor).
+
+    The header's language menu and main navigation, and the `hreflang` links, depend on the
+    page's address and language only; the footer on the language, whether the person is
+    signed in and the district's contacts. All carry the public version, which `migrate`
+    also bumps, so that a new release never shows an older release's parts. None of them
+    holds anything about the person, whose name, logout form and CSRF token are rendered
+    afresh each time.
+    Only for GET and HEAD; empty keys (render as usual) otherwise.
+    """
+
+    def __init__(self, request):
+        self.request = request
+
+    @cached_property
+    def _place(self) -> tuple:
+        request = self.request
+        if request is None or request.method not in ("GET", "HEAD"):
+            return ()
+        return (public_version(), get_language(), request.get_full_path())
+
+    def _key(self, part: str, *more) -> str:
+        if not self._place:
+            return ""
+        return f"public:chrome:{part}:" + _digest(*self._place, *more)
+
+    @property
+    def alternates(self) -> str:
+        return self._key("alternates")
+
+    @property
+    def languages(self) -> str:
+        return self._key("languages")
+
+    @property
+    def navigation(self) -> str:
+        return self._key("navigation")
+
+    @property
+    def footer(self) -> str:
+        if not self._place:
+            return ""
+        user = getattr(self.request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        return "public:chrome:footer:" + _digest(public_version(), get_language(), signed_in)
+
+
+def content_facts(key: str) -> dict | None:
+    """What a page needs besides its cached content (its title's page number...), stored by
+    `keep_content_facts` next to the content under `key`; None when either is missing, and
+    the page must be built in full."""
+    if not key:
+        return None
+    found = cache.get_many([key, key + ":facts"])
+    if key not in found or key + ":facts" not in found:
+        return None
+    return found[key + ":facts"]
+
+
+def keep_content_facts(key: str, facts: dict, *, timeout: int = PAGE_TIMEOUT) -> None:
+    if key:
+        cache.set(key + ":facts", facts, timeout)
+
+
 def cached_fragment(key: str, render: Callable[[], str], *, timeout: int = PAGE_TIMEOUT) -> str:
     """`render()`, or the text stored under `key` (from `content_cache_key`)."""
     if not key:

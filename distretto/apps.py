@@ -18,6 +18,9 @@ class DistrettoConfig(AppConfig):
         post_migrate.connect(ensure_coordinator_group, sender=apps.get_app_config("meetings"))
         post_migrate.connect(create_cache_tables, sender=apps.get_app_config("meetings"))
         connect_public_version()
+        # A new release (deployments run migrate) may change any template: nothing cached by
+        # the previous one is served again.
+        post_migrate.connect(bump_after_migrate, sender=apps.get_app_config("meetings"))
 
 
 # What visitors see is made of these models (the home page, the catalogue, service and
@@ -59,6 +62,12 @@ def connect_public_version():
                 sender=field.remote_field.through,
                 dispatch_uid=f"public:{label}:{field.name}",
             )
+
+
+def bump_after_migrate(sender, **kwargs):
+    from common.page_cache import bump_public_version
+
+    bump_public_version()
 
 
 def create_cache_tables(sender, using="default", **kwargs):

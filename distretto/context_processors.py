@@ -3,7 +3,7 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 
-from common.page_cache import cached
+from common.page_cache import ChromeKeys, cached
 from partners.rules import coordinating_organization, is_referent
 
 
@@ -33,4 +33,6 @@ def site(request):
         "SITE_URL": settings.SITE_URL,
         "site_contact": SimpleLazyObject(_institutional_contact),
         "user_is_referent": SimpleLazyObject(lambda: is_referent(user)),
+        # Cache keys of the header's and footer's parts (common.page_cache.ChromeKeys).
+        "chrome_keys": ChromeKeys(request),
     }

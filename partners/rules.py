@@ -63,8 +63,12 @@ def is_referent_of(user, organization: Organization) -> bool:
 
 
 def is_referent(user) -> bool:
-    """Whether the person may enter the partner area: referent of at least one active member."""
-    return referent_organizations(user).exists()
+    """Whether the person may enter the partner area: referent of at least one active member.
+
+    The same as `referent_organizations(user).exists()`, asked of the affiliations alone: it
+    is on every page's header, and one query without a nested one is quicker to build.
+    """
+    return member_affiliations(user).filter(role=Affiliation.Role.REFERENT).exists()
 
 
 def may_manage_people(user, organization: Organization) -> bool:

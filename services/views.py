@@ -11,7 +11,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from common.forms import page_number
-from common.page_cache import CachedCountPaginator, cache_public_page, content_cache_key
+from common.page_cache import (
+    CachedCountPaginator,
+    cache_public_page,
+    content_cache_key,
+    content_facts,
+    keep_content_facts,
+)
 
 from .filters import ServiceFilterSet
 from .models import Audience, WelfareService
@@ -37,7 +43,20 @@ def _web_link(url):
 @require_safe
 @cache_public_page
 def service_list(request):
-    """The catalogue: the services the user may see, filtered by the query string."""
+    """The catalogue: the services the user may see, filtered by the query string.
+
+    A signed-in person whose page content is in the cache (common.page_cache) gets it without
+    the filters, the query and the paginator being built again: only what the page shows
+    around the content (its title's page number, whether filters are on) is kept with it.
+    """
+    content_key = content_cache_key(request, visibility_key(request.user))
+    facts = content_facts(content_key)
+    if facts is not None:
+        return render(
+            request,
+            "services/service_list.html",
+            facts | {"content_cache_key": content_key},
+        )
     visible = WelfareService.objects.visible_to(request.user)
     filterset = ServiceFilterSet(request.GET, queryset=visible, request=request)
     results = filterset.qs.select_related("provider", "category").defer(
@@ -47,7 +66,7 @@ def service_list(request):
     page_obj = paginator.get_page(page_number(request.GET))
     active_filters = filterset.active_filters(request.GET)
     count = paginator.count
-    return render(
+    response = render(
         request,
         "services/service_list.html",
         {
@@ -61,10 +80,16 @@ def service_list(request):
             "active_filters": active_filters,
             "clear_all_query": filterset.unfiltered_query(request.GET),
             "today": timezone.localdate(),
-            "content_cache_key": content_cache_key(request, filterset.visibility),
+            "content_cache_key": content_key,
             "sees_reserved": _sees_reserved_services(request.user),
         },
     )
+    # What base.html and the title, canonical and head blocks read outside the content.
+    keep_content_facts(
+        content_key,
+        {"page_obj": {"number": page_obj.number}, "active_filters": bool(active_filters)},
+    )
+    return response
 
 
 def _folded(text: str) -> str:

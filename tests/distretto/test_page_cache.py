@@ -211,3 +211,66 @@ def test_signed_in_people_share_the_cached_content_but_not_the_header(client, se
     assert content == theirs[theirs.index('<main id="main"') :]
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     assert token.search(mine).group(1) != token.search(theirs).group(1)
+
+
+def test_the_headers_cached_parts_hold_nothing_of_the_person(
+    client, service, referent_a, employee_a
+):
+    # The language menu, the navigation and the footer come from the cache (common.page_cache
+    # ChromeKeys); the partner area's link, the logout form and its token never do.
+    client.force_login(referent_a)
+    assert "Partner area" in client.get(CATALOGUE).content.decode()
+    client.force_login(employee_a)
+    html = client.get(CATALOGUE).content.decode()
+    assert "Partner area" not in html and "Log out" in html
+    client.logout()
+    visitor = client.get("/en/distretto/").content.decode()
+    assert "Log out" not in visitor
+    assert "Sign up with your work e-mail" in visitor  # the visitor's footer
+    client.force_login(referent_a)
+    assert "Partner area" in client.get(CATALOGUE).content.decode()
+
+
+def test_the_language_menu_and_navigation_follow_the_page(client, service, employee_a):
+    client.force_login(employee_a)
+    catalogue = client.get(CATALOGUE).content.decode()
+    about = client.get("/en/distretto/").content.decode()
+    # Each page's own links to its other language, and its own place in the navigation.
+    assert 'href="/servizi/"' in catalogue and 'href="/distretto/"' in about
+    current = re.compile(r'<a class="nav-link active" href="([^"]+)"')
+    assert current.search(catalogue).group(1) == "/en/servizi/"
+    assert current.search(about).group(1) == "/en/distretto/"
+    italian = client.get("/servizi/").content.decode()
+    assert current.search(italian).group(1) == "/servizi/"
+
+
+def test_a_signed_in_person_gets_the_cached_catalogue_without_it_being_built_again(
+    client, provider, employee_a, monkeypatch
+):
+    for number in range(25):
+        factories.make_service(provider, title=f"Servizio {number:02}", slug=f"servizio-{number}")
+    client.force_login(employee_a)
+    first = client.get(CATALOGUE, {"page": 2, "cost": "free"}).content.decode()
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the catalogue's filters were built again")
+
+    monkeypatch.setattr("services.views.ServiceFilterSet", not_again)
+    second = client.get(CATALOGUE, {"page": 2, "cost": "free"}).content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", first) == token.sub("", second)
+    assert "<title>Welfare services – page 2 –" in second
+    assert '<meta name="robots" content="noindex, follow">' in second
+    # Once something public changes, the page is built afresh.
+    monkeypatch.undo()
+    factories.make_service(provider, title="Servizio nuovo", slug="servizio-nuovo")
+    assert "26 services found" in client.get(CATALOGUE).content.decode()
+
+
+def test_migrate_makes_every_cached_part_out_of_date(db):
+    from common.page_cache import public_version
+    from distretto.apps import bump_after_migrate
+
+    before = public_version()
+    bump_after_migrate(sender=None)
+    assert public_version() != before
