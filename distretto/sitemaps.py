@@ -24,8 +24,10 @@ from common.page_cache import cache_public_page
 from partners.models import Organization
 from services.models import WelfareService
 
-# Addresses per sitemap file, each with its language alternates: about 1 MB of XML.
-URLS_PER_FILE = 2000
+# Addresses per sitemap file, each with its language alternates: about 250 KB of XML, sent
+# in tens of milliseconds (at 2,000, a file of 1 MB took four times as long as the whole
+# sitemap of a small district).
+URLS_PER_FILE = 500
 
 
 class _LanguagePairs:
