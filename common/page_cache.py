@@ -156,12 +156,27 @@ class ChromeKeys:
     signed in and the district's contacts. All carry the public version, which `migrate`
     also bumps, so that a new release never shows an older release's parts. None of them
     holds anything about the person, whose name, logout form and CSRF token are rendered
-    afresh each time.
-    Only for GET and HEAD; empty keys (render as usual) otherwise.
+    afresh each time. Only for GET and HEAD; empty keys (render as usual) otherwise.
     """
 
     def __init__(self, request):
         self.request = request
+        self._found = None
+
+    def fragment(self, key: str, render: Callable[[], str], *, also: str = "") -> str:
+        """`render()`, or the text stored under `key`. The first call reads every part of
+        the page (and `also`, its content) in one trip to the cache."""
+        if not key:
+            return render()
+        if self._found is None:
+            parts = (self.alternates, self.languages, self.navigation, self.footer, also)
+            self._found = cache.get_many([part for part in parts if part])
+        text = self._found.get(key)
+        if text is None:
+            text = render()
+            cache.set(key, text, PAGE_TIMEOUT)
+            self._found[key] = text
+        return text
 
     @cached_property
     def _place(self) -> tuple:

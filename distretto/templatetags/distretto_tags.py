@@ -18,7 +18,12 @@ class CachedContentNode(template.Node):
 
     def render(self, context):
         key = self.key.resolve(context, ignore_failures=True) or ""
-        return mark_safe(cached_fragment(key, lambda: self.nodelist.render(context)))
+        chrome = context.get("chrome_keys")
+        if chrome is None:
+            return mark_safe(cached_fragment(key, lambda: self.nodelist.render(context)))
+        # One trip to the cache for all the page's parts (common.page_cache.ChromeKeys).
+        also = context.get("content_cache_key") or ""
+        return mark_safe(chrome.fragment(key, lambda: self.nodelist.render(context), also=also))
 
 
 @register.tag
