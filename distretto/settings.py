@@ -204,9 +204,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-_BOOTSTRAP_ITALIA = BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"
-if _BOOTSTRAP_ITALIA.exists():
-    STATICFILES_DIRS.append(("bootstrap-italia", _BOOTSTRAP_ITALIA))
+# Bootstrap Italia's CSS, JavaScript and icons are our reduced build in static/bootstrap-italia/
+# (assets/, `make assets`); its fonts are served as npm installs them.
+_BOOTSTRAP_ITALIA_FONTS = BASE_DIR / "node_modules" / "bootstrap-italia" / "dist" / "fonts"
+if _BOOTSTRAP_ITALIA_FONTS.exists():
+    STATICFILES_DIRS.append(("bootstrap-italia/fonts", _BOOTSTRAP_ITALIA_FONTS))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
