@@ -1,4 +1,4 @@
-"""How light are the pages on a phone?  `make lighthouse` (or `python deploy/lighthouse/lighthouse.py`).
+"""How light are the pages on a phone?  `make lighthouse` (or deploy/lighthouse/lighthouse.py).
 
 Starts gunicorn on loopback as in production (DEBUG off, deploy/gunicorn.conf.py, static
 files collected and served compressed by WhiteNoise with their hashed names, as nginx
@@ -31,6 +31,7 @@ PYTHON = sys.executable
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 RESULTS = ROOT / "lighthouse-results.json"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+SERVICE_LINK = re.compile(rb'href="(/servizi/(?!mie-richieste/|salvati/|indagine-bisogni/)[\w-]+/)"')
 TARGETS = {"performance": 95, "lcp_ms": 2500, "tbt_ms": 200, "weight_kb": 200}
 
 
@@ -88,7 +89,7 @@ def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> 
 def pages(port: int) -> dict[str, str]:
     """The page types measured; the service page is the catalogue's first result."""
     status, catalogue = get(port, "/servizi/")
-    match = re.search(rb'href="(/servizi/(?!mie-richieste/|salvati/|indagine-bisogni/)[\w-]+/)"', catalogue)
+    match = SERVICE_LINK.search(catalogue)
     if status != 200 or not match:
         raise SystemExit("no service found in the catalogue: is the demo district loaded?")
     return {
@@ -110,7 +111,8 @@ def lighthouse(url: str, chrome: str) -> dict:
                 "--output=json",
                 "--output-path=stdout",
                 "--only-categories=" + ",".join(CATEGORIES),
-                f"--chrome-flags=--headless=new --no-sandbox --disable-gpu --user-data-dir={profile}",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
+                f"--user-data-dir={profile}",
             ],
             cwd=ROOT,
             env={**os.environ, "CHROME_PATH": chrome},
@@ -176,7 +178,7 @@ def main() -> int:
     if not LIGHTHOUSE.exists():
         raise SystemExit("lighthouse is missing: npm ci (it is a devDependency)")
     if not Path(args.chrome).exists():
-        raise SystemExit(f"no Chromium at {args.chrome}: apt-get install chromium or set CHROME_PATH")
+        raise SystemExit(f"no Chromium at {args.chrome}: apt-get install chromium, or CHROME_PATH")
 
     with tempfile.TemporaryDirectory(prefix="distretto-lighthouse-") as workdir:
         env = environment(Path(workdir) / "lighthouse.sqlite3")

@@ -64,7 +64,8 @@ def test_every_bootstrap_italia_class_in_templates_is_in_the_reduced_stylesheet(
 def test_the_build_is_up_to_date_with_assets():
     """Mirrors assets/build.mjs: the sources' paths and contents, then the pinned release."""
     digest = hashlib.sha256()
-    sources = sorted(p for p in (ROOT / "assets").rglob("*") if p.suffix in {".scss", ".js", ".mjs"})
+    suffixes = {".scss", ".js", ".mjs"}
+    sources = sorted(p for p in (ROOT / "assets").rglob("*") if p.suffix in suffixes)
     for path in sources:
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
