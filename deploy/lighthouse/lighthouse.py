@@ -2,7 +2,8 @@
 
 Starts gunicorn on loopback as in production (DEBUG off, deploy/gunicorn.conf.py, static
 files collected and served compressed by WhiteNoise with their hashed names, as nginx
-serves them), on a throwaway SQLite database given the demo district, and runs Lighthouse
+serves them; pages compressed as nginx does, see lighthouse_settings.py), on a throwaway
+SQLite database given the demo district, and runs Lighthouse
 (npm devDependency, its default mobile preset: a mid-range phone on a slow 4G connection,
 simulated) with Debian's Chromium (CHROME_PATH, /usr/bin/chromium by default) against the
 home page, the catalogue, a service page and the partners list. It prints one table and
@@ -46,6 +47,8 @@ def environment(database: Path) -> dict[str, str]:
             "SITE_URL": "http://127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": f"sqlite:///{database}",
+            "DJANGO_SETTINGS_MODULE": "lighthouse_settings",
+            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(ROOT)]),
             "GUNICORN_WORKERS": "2",
             "LOG_LEVEL": "WARNING",
             "GUNICORN_LOG_LEVEL": "warning",
@@ -101,8 +104,23 @@ def pages(port: int) -> dict[str, str]:
     }
 
 
-def lighthouse(url: str, chrome: str) -> dict:
-    """One Lighthouse run (mobile preset, simulated throttling): the figures we report."""
+def lighthouse(url: str, chrome: str, keep: Path | None = None, attempts: int = 3) -> dict:
+    """One Lighthouse run (mobile preset, simulated throttling): the figures we report.
+
+    Lighthouse now and then fails to record the trace (NO_NAVSTART, NO_FCP on a busy
+    machine): such a run is tried again, up to ``attempts`` times.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return lighthouse_once(url, chrome, keep)
+        except RuntimeError as error:
+            if attempt == attempts:
+                raise SystemExit(str(error)) from None
+            print(f"  lighthouse failed on {url}, trying again", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def lighthouse_once(url: str, chrome: str, keep: Path | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as profile:
         completed = subprocess.run(
             [
@@ -122,8 +140,12 @@ def lighthouse(url: str, chrome: str) -> dict:
             timeout=300,
         )
     if completed.returncode != 0:
-        raise SystemExit(f"lighthouse failed on {url}:\n{completed.stderr[-2000:]}")
+        raise RuntimeError(f"lighthouse failed on {url}:\n{completed.stderr[-2000:]}")
     report = json.loads(completed.stdout)
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"\W+", "-", url.split("//", 1)[-1]).strip("-")
+        (keep / f"{name}.json").write_text(completed.stdout)
     audits = report["audits"]
     return {
         **{name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES},
@@ -175,6 +197,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
     parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--keep-reports", type=Path, help="save Lighthouse's full reports here")
+    parser.add_argument("--only", nargs="*", help="page types to measure (default: all)")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit("lighthouse is missing: npm ci (it is a devDependency)")
@@ -204,9 +228,11 @@ def main() -> int:
             wait_until_up(args.port, process)
             rows = []
             for page, path in pages(args.port).items():
+                if args.only and page not in args.only:
+                    continue
                 url = f"http://127.0.0.1:{args.port}{path}"
                 get(args.port, path)  # warm up templates and connections
-                runs = [lighthouse(url, args.chrome) for _ in range(args.runs)]
+                runs = [lighthouse(url, args.chrome, args.keep_reports) for _ in range(args.runs)]
                 row = {"page": page, "path": path, **median_run(runs)}
                 row["performance_runs"] = [run["performance"] for run in runs]
                 rows.append(row)
@@ -235,7 +261,8 @@ def main() -> int:
             f"| {row['weight_kb']:.0f} KB | {row['requests']} |"
         )
     for row in rows:
-        print(f"largest element on {row['page']}: {row['lcp_element']}")
+        if row["lcp_element"]:  # empty when this Lighthouse cannot trace the browser's elements
+            print(f"largest element on {row['page']}: {row['lcp_element']}")
     args.output.write_text(json.dumps(rows, indent=2) + "\n")
     print(f"\nwritten to {args.output}")
     failed = {row["page"]: misses(row) for row in rows if misses(row)}
