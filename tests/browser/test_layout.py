@@ -35,6 +35,11 @@ def log_in(page, url, email):
     page.wait_for_function("() => !location.pathname.includes('/account/login/')")
 
 
+def settled(page):
+    """Wait until Bootstrap Italia's transitions (menu sliding in, filters unfolding) end."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+
+
 def watched(page):
     problems = {"js": [], "failed": [], "csp": []}
     page.on("pageerror", lambda error: problems["js"].append(f"{page.url}: {error}"))
@@ -101,6 +106,7 @@ def test_on_a_phone_the_menus_and_the_folded_filters_work(live_server, browser, 
         expect(menu.get_by_role("link", name="Servizi")).not_to_be_visible()
         page.locator(".custom-navbar-toggler").click()
         expect(menu.get_by_role("link", name="Servizi")).to_be_visible()
+        settled(page)
         screenshot(page, "layout-375-menu-open")
         page.locator("#main-menu .close-menu").click()
         expect(menu.get_by_role("link", name="Servizi")).not_to_be_visible()
@@ -117,6 +123,7 @@ def test_on_a_phone_the_menus_and_the_folded_filters_work(live_server, browser, 
         toggle.click()
         expect(page.locator("#filter-fields")).to_be_visible()
         expect(toggle).to_have_attribute("aria-expanded", "true")
+        settled(page)
         screenshot(page, "layout-375-catalogue-filters-open")
         assert axe_violations(page) == []
     finally:
