@@ -204,11 +204,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Bootstrap Italia's CSS, JavaScript and icons are our reduced build in static/bootstrap-italia/
-# (assets/, `make assets`); its fonts are served as npm installs them.
-_BOOTSTRAP_ITALIA_FONTS = BASE_DIR / "node_modules" / "bootstrap-italia" / "dist" / "fonts"
-if _BOOTSTRAP_ITALIA_FONTS.exists():
-    STATICFILES_DIRS.append(("bootstrap-italia/fonts", _BOOTSTRAP_ITALIA_FONTS))
+# Bootstrap Italia's CSS, JavaScript, icons (static/bootstrap-italia/) and fonts (static/fonts/)
+# are our reduced build, committed (assets/, `make assets`): serving needs no node_modules.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 

@@ -79,3 +79,13 @@ def test_the_reduced_build_is_much_smaller_than_the_full_one():
     css = (BUILT / "css" / "bootstrap-italia.min.css").stat().st_size
     js = (BUILT / "js" / "bootstrap-italia.min.js").stat().st_size
     assert css < 400_000 and js < 80_000
+
+
+def test_every_font_file_the_font_stylesheet_names_is_a_static_file():
+    from django.contrib.staticfiles import finders
+
+    css = (ROOT / "static" / "css" / "fonts.css").read_text()
+    urls = re.findall(r'url\("\.\./([^"]+)"\)', css)
+    assert any(url.startswith("fonts/") and "-latin-" in url for url in urls)  # Latin subsets
+    missing = sorted(url for url in urls if not finders.find(url))
+    assert not missing, missing
