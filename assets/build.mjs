@@ -92,7 +92,7 @@ for (const path of files(join(root, 'assets'), ['.scss', '.js', '.mjs']).sort())
 }
 // The Bootstrap Italia release pinned in package.json (the build's other input).
 inputs.update(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies['bootstrap-italia'])
-write(join(out, 'build-inputs.sha256'), `${inputs.digest('hex')}\n`)
+write(join(root, 'assets', 'build-inputs.sha256'), `${inputs.digest('hex')}\n`)
 
 // Fonts: Bootstrap Italia's files cover Latin and Latin Extended (Polish, Czech, Turkish,
 // ...). Italian, German and English pages need only Latin: a subset of each face, a third

@@ -195,7 +195,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=18750)
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
-    parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+    parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH") or "/usr/bin/chromium")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep-reports", type=Path, help="save Lighthouse's full reports here")
     parser.add_argument("--only", nargs="*", help="page types to measure (default: all)")
