@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke drill login-cost assets lighthouse
+.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke drill login-cost bench assets lighthouse
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required (found %s)" % sys.version.split()[0])'
@@ -95,3 +95,10 @@ migrations-check: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles test-artefacts
+
+# Load test on loopback (see deploy/bench/run.py): a throwaway PostgreSQL unless DATABASE_URL
+# is set, generated districts of 500 and 50,000 services (BENCH_SIZE=small: 500 and 5,000),
+# gunicorn as in production, wrk; prints a table and writes bench-results.json.
+BENCH_SIZE ?= full
+bench: install
+	BENCH_SIZE=$(BENCH_SIZE) $(PY) deploy/bench/run.py

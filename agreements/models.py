@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,17 @@ from partners.rules import is_coordinator, referent_organizations
 class AgreementQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
+
+    def signed_in_year(self, year: int):
+        """Agreements dated in ``year`` (their own signing date)."""
+        return self.filter(signed_on__year=year)
+
+    def with_signatory_count(self):
+        """Annotate ``signatory_count``: the organisations whose signature is not withdrawn
+        (the agreements page and the district report)."""
+        return self.annotate(
+            signatory_count=Count("signatures", filter=Q(signatures__withdrawn_on__isnull=True))
+        )
 
     def documents_visible_to(self, user):
         """The ONE rule for whose signed document a user may download.
@@ -110,6 +121,15 @@ class Agreement(models.Model):
         return reverse("agreements:agreement-detail", kwargs={"slug": self.slug})
 
 
+class SignatureQuerySet(models.QuerySet):
+    def signed_in_year(self, year: int):
+        """Signatures put in ``year``, to any agreement (joining an older one counts)."""
+        return self.filter(signed_on__year=year)
+
+    def withdrawn_in_year(self, year: int):
+        return self.filter(withdrawn_on__year=year)
+
+
 class Signature(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("agreement")
@@ -122,6 +142,8 @@ class Signature(models.Model):
     )
     signed_on = models.DateField(_("date of signature"))
     withdrawn_on = models.DateField(_("withdrawal date"), null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signature")

@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -16,9 +15,7 @@ PAGE_SIZE = 20
 def agreement_list(request):
     agreements = (
         Agreement.objects.public()
-        .annotate(
-            signatory_count=Count("signatures", filter=Q(signatures__withdrawn_on__isnull=True))
-        )
+        .with_signatory_count()
         .defer("summary")
         .order_by("-signed_on", "-pk")
     )

@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.utils.html import conditional_escape, format_html
@@ -101,14 +101,16 @@ def related_count(model, link: str, **filters):
     Unlike ``Count()`` it stays right when a search or filter joins another table, and
     it costs no extra query per row.
     """
-    counted = (
-        model.objects.filter(**{link: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(link)
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    rows = model.objects.filter(**{link: OuterRef("pk")}, **filters).order_by().values("pk")
+    return Coalesce(_CountRows(rows), 0)
+
+
+class _CountRows(Subquery):
+    """``(SELECT COUNT(*) FROM (<rows>))``: PostgreSQL counts from the index alone, where a
+    grouped ``COUNT(id)`` reads every counted row (half a second for 50,000 services)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted_rows)"
+    output_field = IntegerField()
 
 
 class PdfUploadField(forms.FileField):

@@ -15,7 +15,7 @@ Three places where Django's admin trusts the query string or a submitted form to
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import connection
 
 # Longer than anything a person searches for; no field of ours holds a match for more.
@@ -62,9 +62,30 @@ class SafeChangeList(ChangeList):
             # A date-hierarchy year (or month, day) too large for a date: a wrong filter.
             raise IncorrectLookupParameters(error) from error
 
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # Lookups of the query string the filters did not take (`?created_at__year=...` on
+        # a list with a date filter) are applied as they are and only fail when the query
+        # is built: build it now, so that a year too large for a date is a wrong filter.
+        try:
+            queryset.query.get_compiler(using=queryset.db).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            pass
+        except (OverflowError, ValueError, TypeError) as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset
+
 
 class SafeInputAdminMixin:
-    """For ModelAdmin and InlineModelAdmin classes: see the module's docstring."""
+    """For ModelAdmin and InlineModelAdmin classes: see the module's docstring.
+
+    Also keeps the change lists quick on a large district (200,000 people, 50,000
+    services): one COUNT per page instead of two (no "N total" next to a filtered count),
+    50 rows a page.
+    """
+
+    show_full_result_count = False
+    list_per_page = 50
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _safe_widget(super().formfield_for_foreignkey(db_field, request, **kwargs))

@@ -38,3 +38,20 @@ def index_with_dashboard(request, extra_context=None):
 # An instance attribute wins over the class method: AdminSite.get_urls() routes
 # "admin:index" to ``self.index``, read when the root URLconf is first loaded.
 admin.site.index = index_with_dashboard
+
+
+def _quick_third_party_change_lists():
+    """The accounts' and e-mail addresses' change lists (Django's and allauth's admin
+    classes) are the district's longest (every person): one COUNT per page, 50 rows, as our
+    own admin classes (common.admin_input.SafeInputAdminMixin)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    for model in (get_user_model(), EmailAddress):
+        model_admin = admin.site._registry.get(model)
+        if model_admin is not None:
+            model_admin.show_full_result_count = False
+            model_admin.list_per_page = 50
+
+
+_quick_third_party_change_lists()

@@ -3,7 +3,13 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 
+from common.page_cache import cached
 from partners.rules import coordinating_organization, is_referent
+
+
+def _institutional_contact():
+    # On every page's footer: kept in the cache until something public changes.
+    return cached(("site-contact",), coordinating_organization)
 
 
 def site(request):
@@ -25,6 +31,6 @@ def site(request):
         if page_language != settings.LANGUAGE_CODE
         else "",
         "SITE_URL": settings.SITE_URL,
-        "site_contact": SimpleLazyObject(coordinating_organization),
+        "site_contact": SimpleLazyObject(_institutional_contact),
         "user_is_referent": SimpleLazyObject(lambda: is_referent(user)),
     }

@@ -13,11 +13,15 @@ from django.views.decorators.http import require_safe
 
 from agreements.models import Signature
 from common.forms import page_number
+from common.page_cache import CachedCountPaginator, cache_public_page, content_cache_key
 from partners.filters import OrganizationFilterSet
 from partners.models import Certification, Organization
 from services.models import WelfareService
+from services.rules import visibility_key
 
 PAGE_SIZE = 20
+# A partner's page lists its services a page at a time: a large provider offers thousands.
+SERVICES_PAGE_SIZE = 24
 
 
 def directory_queryset():
@@ -42,6 +46,7 @@ def visible_service_counts(user, organizations):
 
 
 @require_safe
+@cache_public_page
 def organization_list(request):
     filterset = OrganizationFilterSet(request.GET or None, queryset=directory_queryset())
     paginator = Paginator(filterset.qs, PAGE_SIZE)
@@ -65,6 +70,7 @@ def organization_list(request):
 
 
 @require_safe
+@cache_public_page
 def organization_detail(request, slug):
     """A partner's public profile; applicants and former members are not public (404)."""
     organization = get_object_or_404(Organization.objects.public(), slug=slug)
@@ -82,12 +88,19 @@ def organization_detail(request, slug):
         .select_related("agreement")
         .order_by("-signed_on", "-pk")
     )
-    services = list(
+    services = (
         WelfareService.objects.visible_to(request.user)
         .filter(provider=organization)
         .select_related("category")
-        .order_by("title")
+        .only("title", "slug", "summary", "category__name")
+        .order_by("title", "pk")
     )
+    paginator = CachedCountPaginator(
+        services,
+        SERVICES_PAGE_SIZE,
+        count_key=("partner-services", organization.pk, visibility_key(request.user)),
+    )
+    page_obj = paginator.get_page(page_number(request.GET))
     return render(
         request,
         "partners/organization_detail.html",
@@ -96,6 +109,8 @@ def organization_detail(request, slug):
             "certifications": certifications,
             "current_certification": current,
             "signatures": signatures,
-            "services": services,
+            "services": page_obj.object_list,
+            "services_page": page_obj,
+            "content_cache_key": content_cache_key(request, visibility_key(request.user)),
         },
     )

@@ -84,6 +84,10 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# `make bench` only: serve /bench/floor, a constant answer through the whole middleware
+# stack, the yardstick every page is measured against. Never on a real site.
+BENCH_FLOOR_VIEW = envbool("BENCH_FLOOR_VIEW", False)
+
 INSTALLED_APPS = [
     # django.contrib.admin, with the back office's own site (distretto/admin_site.py).
     "distretto.admin_config.DistrettoAdminConfig",

@@ -21,9 +21,11 @@ from django.views.decorators.http import require_GET, require_safe
 from agreements.models import Agreement
 from common.availability import database_unavailable_response, is_database_unavailable
 from common.health import readiness
+from common.page_cache import cache_public_page, cached, content_cache_key
 from meetings.models import Meeting, WorkingGroup
 from partners.models import Organization
 from services.models import WelfareService
+from services.rules import visibility_key
 
 # Review the statement (templates/distretto/accessibility.html) and move this date
 # whenever the site is checked again.
@@ -92,12 +94,36 @@ HISTORY = [
 
 
 @require_safe
+def bench_floor(request):
+    """`make bench`'s yardstick: a constant answer, after every middleware (BENCH_FLOOR_VIEW)."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+@require_safe
+@cache_public_page
 def home(request):
-    """What the district is, its live figures, the next meeting, services and latest agreement."""
-    now = timezone.now()
-    services = WelfareService.objects.visible_to(request.user).select_related(
-        "provider", "category"
+    """What the district is, its live figures, the next meeting, services and latest agreement.
+
+    What the page shows depends only on what the person may see: it is read once for each
+    visibility (services.rules.visibility_key) and kept in the cache until something public
+    changes (common.page_cache).
+    """
+    visibility = visibility_key(request.user)
+    context = cached(("home", visibility), lambda: _home_content(request.user))
+    return render(
+        request,
+        "distretto/home.html",
+        context
+        | {
+            "today": timezone.localdate(),
+            "content_cache_key": content_cache_key(request, visibility),
+        },
     )
+
+
+def _home_content(user) -> dict:
+    now = timezone.now()
+    services = WelfareService.objects.visible_to(user).select_related("provider", "category")
     # Ended services are not put forward; the catalogue still lists them, marked as ended.
     current = services.not_ended()
     # A full row: the newest published services fill the slots the featured ones leave
@@ -123,20 +149,15 @@ def home(request):
         .only("title", "slug", "kind", "signed_on", "signed_on_precision", "summary")
         .first()
     )
-    return render(
-        request,
-        "distretto/home.html",
-        {
-            # The same organisations as the partners page, hence the same number.
-            "partner_count": Organization.objects.public().count(),
-            "service_count": services.count(),
-            "featured_services": featured,
-            "recent_services": recent,
-            "next_meeting": next_meeting,
-            "latest_agreement": latest_agreement,
-            "today": timezone.localdate(),
-        },
-    )
+    return {
+        # The same organisations as the partners page, hence the same number.
+        "partner_count": Organization.objects.public().count(),
+        "service_count": services.count(),
+        "featured_services": featured,
+        "recent_services": recent,
+        "next_meeting": next_meeting,
+        "latest_agreement": latest_agreement,
+    }
 
 
 @require_safe

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +94,14 @@ class MeetingQuerySet(models.QuerySet):
 
     def held(self):
         return self.filter(status=Meeting.Status.HELD)
+
+    def with_attendance_counts(self):
+        """Annotate ``present``, ``excused`` and ``absent``: organisations recorded so."""
+        return self.annotate(
+            present=Count("attendances", filter=Q(attendances__status=Attendance.Status.ATTENDED)),
+            excused=Count("attendances", filter=Q(attendances__status=Attendance.Status.EXCUSED)),
+            absent=Count("attendances", filter=Q(attendances__status=Attendance.Status.ABSENT)),
+        )
 
     def visible_to(self, user):
         """The ONE rule for who sees which meeting (pages, RSVP, minutes, calendar feed).
@@ -313,6 +321,16 @@ RECORDED_ATTENDANCE = (
 )
 
 
+def yearly_attendance(year: int) -> tuple[int, list[dict]]:
+    """(meetings held in ``year``, one row per organisation with ``rate``: the percentage of
+    the held meetings it attended). The coordinator's yearly table and the district report."""
+    held = Meeting.objects.in_year(year).held().count()
+    rows = list(Attendance.objects.per_organization(year))
+    for row in rows:
+        row["rate"] = round(100 * row["present"] / held) if held else 0
+    return held, rows
+
+
 class WorkProgramme(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), unique=True, validators=[MinValueValidator(2014), MaxValueValidator(2100)]
@@ -355,6 +373,23 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(
             Q(lead_organization__in=organizations) | Q(partners__in=organizations)
         ).distinct()
+
+    def with_owners_and_notes(self):
+        """Lead, partners, sub-group and progress notes (``action.notes``, latest first), in a
+        fixed number of queries: the programme page and the district report."""
+        return self.select_related("lead_organization", "subgroup").prefetch_related(
+            Prefetch(
+                "partners",
+                queryset=Organization.objects.only("name", "slug", "membership_status"),
+            ),
+            Prefetch(
+                "progress_notes",
+                queryset=ProgressNote.objects.select_related("organization").only(
+                    "action_id", "written_on", "text", "status", "organization__name"
+                ),
+                to_attr="notes",
+            ),
+        )
 
     def status_counts(self) -> dict[str, int]:
         """{status: number of actions}, every status present (the programme's figures)."""

@@ -42,10 +42,10 @@ from .models import (
     CalendarSubscription,
     Decision,
     Meeting,
-    ProgressNote,
     WorkingGroup,
     WorkProgramme,
     meetings_discussing,
+    yearly_attendance,
 )
 
 FIRST_YEAR, LAST_YEAR = 2014, 2100
@@ -56,22 +56,11 @@ def _render_programme(request, year, years, *, year_in_url):
     areas = []
     if programme is not None:
         actions = list(
-            programme.actions.select_related("lead_organization", "subgroup").prefetch_related(
-                Prefetch(
-                    "partners",
-                    queryset=Organization.objects.only("name", "slug", "membership_status"),
-                ),
+            programme.actions.with_owners_and_notes().prefetch_related(
                 Prefetch(
                     "services",
                     queryset=WelfareService.objects.visible_to(request.user).only("title", "slug"),
                     to_attr="visible_services",
-                ),
-                Prefetch(
-                    "progress_notes",
-                    queryset=ProgressNote.objects.select_related("organization").only(
-                        "action_id", "written_on", "text", "status", "organization__name"
-                    ),
-                    to_attr="notes",
                 ),
             )
         )
@@ -682,10 +671,7 @@ def attendance_report(request, year):
         raise PermissionDenied
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404("No such year.")
-    held = Meeting.objects.in_year(year).held().count()
-    rows = list(Attendance.objects.per_organization(year))
-    for row in rows:
-        row["rate"] = round(100 * row["present"] / held) if held else 0
+    held, rows = yearly_attendance(year)
     years = sorted(
         {date.year for date in Meeting.objects.held().dates("starts_at", "year")} | {year},
         reverse=True,

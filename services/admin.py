@@ -142,13 +142,15 @@ class WelfareServiceAdmin(SafeInputAdminMixin, ActionRefusalMixin, admin.ModelAd
         "category",
         "is_featured",
         "is_online",
-        ("provider", admin.RelatedOnlyFieldListFilter),
         "provider__membership_status",
+        "published_at",
     )
+    # No list of providers among the filters (thousands in a large district: search by the
+    # provider's name instead) and a date filter rather than a drill-down, which reads every
+    # row's date on each page.
     list_select_related = ("provider", "category")
     search_fields = ("title", "summary", "provider__name", "area")
     autocomplete_fields = ("provider", "audiences", "eligible_organizations")
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = (
         "published_at",

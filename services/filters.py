@@ -4,6 +4,13 @@ Values that are not valid (an unknown category, a made-up cost, ...) are ignored
 shows the catalogue as if that filter were not set, with a message saying so. Choice lists are
 read once per request (three small queries) and validated in memory, so the number of queries
 does not depend on the filters used.
+
+The choices that depend on who is looking (the providers and areas of the services they may
+see) and the two lookup tables are kept in the cache under the public version and the
+person's visibility key (common.page_cache, services.rules.visibility_key): at 50,000
+services they cost a DISTINCT over every visible row. The providers are not listed in the
+page (there can be thousands): the field is a text input, with suggestions from
+`services:provider-suggestions` where JavaScript runs; a provider's name or slug is accepted.
 """
 
 from urllib.parse import urlencode
@@ -14,10 +21,12 @@ from django.db.models import CharField, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.page_cache import cached
 from common.translation import reader_text
 from partners.models import Organization
 
 from .models import Audience, Category, WelfareService
+from .rules import visibility_key
 from .search import RANK_FIELD, clean_query, search_catalogue
 
 
@@ -48,6 +57,58 @@ class Ordering:
 AVAILABLE_NOW = "now"
 
 
+class Providers:
+    """The providers a person may filter by: (slug, name) pairs, looked up by slug or name.
+
+    Django copies a form's fields for every form, deeply: a field holding thousands of
+    choices costs a good part of a second to copy. This object is shared instead.
+    """
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+        self.names = dict(pairs)
+        self.by_name = {str(name).casefold(): slug for slug, name in pairs}
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def slug_of(self, typed: str) -> str | None:
+        if typed in self.names:
+            return typed
+        return self.by_name.get(typed.casefold())
+
+
+class ProviderField(forms.CharField):
+    """A provider, typed by name (as the type-ahead fills it in) or given by slug (links)."""
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "Select a valid choice. %(value)s is not one of the available choices."
+        ),
+    }
+
+    def __init__(self, *, providers: Providers | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.providers = providers or Providers([])
+
+    def to_python(self, value):
+        value = " ".join(str(value or "").split())[:200]
+        if not value:
+            return ""
+        slug = self.providers.slug_of(value)
+        if slug is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return slug
+
+
+class ProviderFilter(django_filters.CharFilter):
+    field_class = ProviderField
+
+
 class ServiceFilterForm(forms.Form):
     q = SearchTextField(label=_("Words to search"), required=False)
     order = forms.ChoiceField(label=_("Sort by"), choices=Ordering.CHOICES, required=False)
@@ -63,11 +124,7 @@ class ServiceFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         field_name="category__slug", label=_("Category"), empty_label=_("All categories")
     )
-    provider = django_filters.ChoiceFilter(
-        field_name="provider__slug",
-        label=_("Offered by"),
-        empty_label=_("All organisations"),
-    )
+    provider = ProviderFilter(field_name="provider__slug", label=_("Offered by"))
     audience = django_filters.ChoiceFilter(
         field_name="audiences__code", label=_("Meant for"), empty_label=_("All audiences")
     )
@@ -99,16 +156,28 @@ class ServiceFilterSet(django_filters.FilterSet):
         if user is None or not user.is_authenticated:
             # Visitors only ever see services open to everyone: nothing to choose.
             del self.filters["eligibility"]
-        categories, audiences = _categories_and_audiences()
+        # `queryset` is what the person may see: WelfareService.objects.visible_to(user).
+        self.visibility = visibility_key(user)
+        # One cache read for every choice list of the form.
+        categories, audiences, self.providers, areas = cached(
+            ("catalogue-choices", self.visibility),
+            lambda: (*_categories_and_audiences(), self._providers(), self._areas()),
+        )
         self.filters["category"].extra["choices"] = categories
         self.filters["audience"].extra["choices"] = audiences
-        self.filters["provider"].extra["choices"] = list(
+        self.filters["provider"].extra["providers"] = Providers(self.providers)
+        self.filters["area"].extra["choices"] = areas
+
+    def _providers(self):
+        return list(
             Organization.objects.active()
             .filter(pk__in=self.queryset.values("provider_id"))
             .order_by("name")
             .values_list("slug", "name")
         )
-        self.filters["area"].extra["choices"] = [
+
+    def _areas(self):
+        return [
             (area, area)
             for area in self.queryset.exclude(area="")
             .order_by("area")
@@ -165,22 +234,37 @@ class ServiceFilterSet(django_filters.FilterSet):
         return [str(self.form.fields[name].label) for name in self.form.errors]
 
     def select_fields(self):
-        """The drop-down filters, ready for the template: id, name, label, options, value."""
+        """The filters, ready for the template: id, name, label, options, value.
+
+        The provider is a type-ahead (`typeahead` true, no options, `display` the chosen
+        provider's name or what was typed).
+        """
         fields = []
         for name in ("category", "provider", "audience", "cost", "area", "eligibility"):
             if name not in self.filters:
                 continue
             field = self.form.fields[name]
-            fields.append(
-                {
-                    "name": name,
-                    "id": f"id_{name}",
-                    "label": field.label,
-                    "options": list(field.choices),
-                    "value": self.cleaned.get(name) or "",
+            value = self.cleaned.get(name) or ""
+            entry = {"name": name, "id": f"id_{name}", "label": field.label, "value": value}
+            if name == "provider":
+                names = field.providers.names
+                typed = self.form.data.get(name, "") if self.form.data else ""
+                entry |= {
+                    "typeahead": True,
+                    "options": [(value, names[value])] if value in names else [],
+                    "display": names.get(value) or " ".join(str(typed).split())[:200],
                 }
-            )
+            else:
+                entry["options"] = list(field.choices)
+            fields.append(entry)
         return fields
+
+    def count_key(self) -> tuple:
+        """What the number of results depends on: who looks, and the filters in force."""
+        values = sorted(
+            (name, str(value)) for name, value in self.cleaned.items() if value and name != "order"
+        )
+        return ("catalogue", self.visibility, tuple(values))
 
     @property
     def available_now(self):

@@ -280,6 +280,11 @@ class WelfareService(models.Model):
             models.Index(fields=["cost"]),
             models.Index(fields=["area"]),
             models.Index(fields=["available_from", "available_until"]),
+            # The orders pages list services in: the home page's "recently updated", a
+            # partner's page (by title), the catalogue and the admin by title.
+            models.Index(fields=["-updated_at"], name="service_recently_updated"),
+            models.Index(fields=["provider", "title"], name="service_provider_title"),
+            models.Index(fields=["title", "id"], name="service_title"),
         ]
         constraints = [
             models.CheckConstraint(

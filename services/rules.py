@@ -36,6 +36,26 @@ def requester_organization(user, service: WelfareService) -> Organization | None
     return affiliations[0].organization
 
 
+def visibility_key(user) -> str:
+    """What decides which services a person sees, as a short text (for cache keys).
+
+    `WelfareService.objects.visible_to(user)` gives the same services to everyone with the
+    same key: "public" for visitors and people who belong to no active partner, "all" for
+    the coordinator, "members:<ids>" for the members of those active organisations. Asked
+    once per request: the answer is kept on the user object.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return "public"
+    if is_coordinator(user):
+        return "all"
+    key = getattr(user, "_services_visibility_key", None)
+    if key is None:
+        ids = sorted(set(member_affiliations(user).values_list("organization_id", flat=True)))
+        key = "members:" + ",".join(map(str, ids)) if ids else "public"
+        user._services_visibility_key = key
+    return key
+
+
 def requests_closed_reason(service: WelfareService) -> str | None:
     """Why nobody can send a request about this service any more, or None when they can.
 

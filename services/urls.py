@@ -13,6 +13,7 @@ urlpatterns = [
         "mie-richieste/<int:pk>/conferma-posto/", account_views.place_confirm, name="place-confirm"
     ),
     path("salvati/", account_views.saved_list, name="saved-list"),
+    path("organizzazioni.json", views.provider_suggestions, name="provider-suggestions"),
     path("indagine-bisogni/", needs_views.needs_survey, name="needs-survey"),
     path("<slug:slug>/", views.service_detail, name="service-detail"),
     path("<slug:slug>/richiesta/", account_views.service_request, name="service-request"),

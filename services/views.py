@@ -1,8 +1,9 @@
+import unicodedata
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import CharField, F, IntegerField, Value
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -10,19 +11,22 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from common.forms import page_number
-from partners.rules import is_coordinator, is_partner_employee
+from common.page_cache import CachedCountPaginator, cache_public_page, content_cache_key
 
 from .filters import ServiceFilterSet
 from .models import Audience, WelfareService
-from .rules import booking_progress
+from .rules import booking_progress, visibility_key
+from .search import clean_query
 
 PAGE_SIZE = 20
+SUGGESTIONS = 10
 
 
 def _sees_reserved_services(user) -> bool:
     """Whether `visible_to(user)` already includes services reserved to partners' employees
-    (members of an active partner, the coordinator): nobody tells them to log in for more."""
-    return is_coordinator(user) or is_partner_employee(user)
+    (members of an active partner, the coordinator): nobody tells them to log in for more.
+    Read from the person's visibility, asked once per request."""
+    return visibility_key(user) != "public"
 
 
 def _web_link(url):
@@ -31,6 +35,7 @@ def _web_link(url):
 
 
 @require_safe
+@cache_public_page
 def service_list(request):
     """The catalogue: the services the user may see, filtered by the query string."""
     visible = WelfareService.objects.visible_to(request.user)
@@ -38,7 +43,7 @@ def service_list(request):
     results = filterset.qs.select_related("provider", "category").defer(
         "description", "cost_conditions"
     )
-    paginator = Paginator(results, PAGE_SIZE)
+    paginator = CachedCountPaginator(results, PAGE_SIZE, count_key=filterset.count_key())
     page_obj = paginator.get_page(page_number(request.GET))
     active_filters = filterset.active_filters(request.GET)
     count = paginator.count
@@ -56,9 +61,38 @@ def service_list(request):
             "active_filters": active_filters,
             "clear_all_query": filterset.unfiltered_query(request.GET),
             "today": timezone.localdate(),
+            "content_cache_key": content_cache_key(request, filterset.visibility),
             "sees_reserved": _sees_reserved_services(request.user),
         },
     )
+
+
+def _folded(text: str) -> str:
+    """Lowercase, without accents: "Università" and "universita" match."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@require_safe
+def provider_suggestions(request):
+    """The catalogue's provider type-ahead: providers of services the person may see whose
+    name holds every typed word (names starting with them first), at most SUGGESTIONS."""
+    words = _folded(clean_query(request.GET.get("q", ""))).split()
+    results = []
+    if words:
+        visible = WelfareService.objects.visible_to(request.user)
+        providers = ServiceFilterSet(None, queryset=visible, request=request).providers
+        matches = [
+            (not _folded(name).startswith(words[0]), name, slug)
+            for slug, name in providers
+            if all(word in _folded(name) for word in words)
+        ]
+        results = [
+            {"slug": slug, "name": name} for _later, name, slug in sorted(matches)[:SUGGESTIONS]
+        ]
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 def _audiences_and_eligible_organizations(service):
@@ -96,6 +130,7 @@ def _audiences_and_eligible_organizations(service):
 
 
 @require_safe
+@cache_public_page
 def service_detail(request, slug):
     """Everything a person needs to use one service; a service they may not see is a 404."""
     visible = WelfareService.objects.visible_to(request.user).select_related("provider", "category")

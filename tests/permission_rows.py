@@ -192,6 +192,8 @@ ROWS = [
     Row("readyz", PUBLIC),
     Row("robots-txt", PUBLIC),
     Row("sitemap", PUBLIC),
+    Row("sitemap-section", PUBLIC, {"section": "services"}, "services"),
+    Row("sitemap-section", NOT_FOUND, {"section": "nothing"}, "unknown"),
     # --- The network's balance: totals for all, the whole network for the coordinator ----
     Row("balance", PUBLIC),
     Row("balance-network", expect(403, anonymous=LOGIN, coordinator=200)),
@@ -373,6 +375,7 @@ ROWS = [
     ),
     # --- Catalogue ----------------------------------------------------------------------------
     Row("services:service-list", PUBLIC),
+    Row("services:provider-suggestions", PUBLIC),
     Row("services:service-detail", PUBLIC, {"slug": "public_a.slug"}, "everyone"),
     Row(
         "services:service-detail",
@@ -407,6 +410,8 @@ ROWS = [
         ),
     ),
     Row("needs-results", expect(403, anonymous=LOGIN, coordinator=200)),
+    # The yearly report: the form for the coordinator (a valid choice downloads the file).
+    Row("district-report", expect(403, anonymous=LOGIN, coordinator=200)),
     Row("needs-gaps-export", expect(403, anonymous=LOGIN, coordinator=200)),
     Row(
         "services:service-request",

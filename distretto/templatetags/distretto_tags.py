@@ -7,7 +7,31 @@ from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
+from common.page_cache import cached_fragment
+
 register = template.Library()
+
+
+class CachedContentNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist, self.key = nodelist, key
+
+    def render(self, context):
+        key = self.key.resolve(context, ignore_failures=True) or ""
+        return mark_safe(cached_fragment(key, lambda: self.nodelist.render(context)))
+
+
+@register.tag
+def cached_content(parser, token):
+    """`{% cached_content key %}...{% endcached_content %}`: the enclosed part from the cache
+    under `key` (common.page_cache.content_cache_key), rendered as usual when the key is
+    empty or missing."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("cached_content takes one argument: the key")
+    nodelist = parser.parse(("endcached_content",))
+    parser.delete_first_token()
+    return CachedContentNode(nodelist, parser.compile_filter(bits[1]))
 
 
 def _absolute(path):
