@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke drill login-cost bench
+.PHONY: run test lint format migrations-check install browser demo messages clean stack stack-stop stack-smoke drill login-cost bench assets lighthouse
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required (found %s)" % sys.version.split()[0])'
@@ -62,6 +62,18 @@ drill:
 # Do logins starve page requests? sync vs threaded workers, measured on loopback (README).
 login-cost: install
 	$(PY) deploy/loadtest/login_cost.py
+
+# Bootstrap Italia reduced to what the portal uses (assets/ -> static/bootstrap-italia/, Sass
+# and esbuild from npm). The result is committed: run this after changing assets/ or using a
+# new Bootstrap Italia component or icon (tests/distretto/test_assets.py says when).
+assets: node_modules/.installed
+	node assets/build.mjs
+
+# Lighthouse (npm, mobile preset, Chromium) on home, catalogue, a service page and the
+# partners list, against gunicorn with collected static files on loopback: prints a table and
+# writes lighthouse-results.json; exits non-zero when a target of issue 10 is missed.
+lighthouse: install browser
+	CHROME_PATH="$${CHROME_PATH:-$$(command -v chromium)}" $(PY) deploy/lighthouse/lighthouse.py
 
 # Extract the strings to translate into locale/it and compile them (needs GNU gettext).
 MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=staticfiles --ignore=test-artefacts

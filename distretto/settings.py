@@ -208,9 +208,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-_BOOTSTRAP_ITALIA = BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"
-if _BOOTSTRAP_ITALIA.exists():
-    STATICFILES_DIRS.append(("bootstrap-italia", _BOOTSTRAP_ITALIA))
+# Bootstrap Italia's CSS, JavaScript, icons (static/bootstrap-italia/) and fonts (static/fonts/)
+# are our reduced build, committed (assets/, `make assets`): serving needs no node_modules.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 

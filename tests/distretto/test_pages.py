@@ -82,11 +82,23 @@ def test_pages_load_bootstrap_italia_and_the_site_files_from_static(client, db):
     for path in [
         "bootstrap-italia/css/bootstrap-italia.min.css",
         "css/fonts.css",
-        "bootstrap-italia/js/bootstrap-italia.bundle.min.js",
+        "bootstrap-italia/js/bootstrap-italia.min.js",
         "js/site.js",
     ]:
         assert f'"{static}{path}"' in html
     assert "//cdn" not in html
+
+
+def test_pages_defer_their_scripts_and_preload_the_title_font(client, db):
+    """Nothing holds the first paint back but the stylesheets (issue 10, light on a phone)."""
+    html = client.get("/").content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts and all(" defer" in tag for tag in scripts), scripts
+    assert re.search(
+        r'<link rel="preload" href="[^"]*titillium-web-[^"]*-700\.woff2" as="font" '
+        r'type="font/woff2" crossorigin>',
+        html,
+    )
 
 
 def test_the_language_switcher_keeps_the_page_and_its_filters(client, db):
