@@ -409,6 +409,26 @@ def _form_errors(form) -> ValidationError:
     return ValidationError([m for errors in form.errors.values() for m in errors])
 
 
+def _submitted(request, form, write, done: str = "") -> bool:
+    """Validate `form`, then `write(cleaned_data)` through an action. A refusal (invalid data
+    or the action's ValidationError) becomes the page's error message; success shows `done`.
+    """
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        write(form.cleaned_data)
+    except ValidationError as error:
+        _refusal(request, error)
+        return False
+    if done:
+        messages.success(request, done)
+    return True
+
+
+def _back_to_minutes(meeting, anchor):
+    return redirect(reverse("meetings:meeting-minutes-edit", args=[meeting.pk]) + anchor)
+
+
 @require_POST
 @require_meeting_access
 def meeting_agenda_add(request, pk):
@@ -435,15 +455,13 @@ def agenda_item_move(request, pk, item_pk):
     """Move an agenda item one place up or down (the buttons next to each item)."""
     meeting = _meeting_for_coordinator(request, pk)
     item = _agenda_item(meeting, item_pk)
-    form = AgendaMoveForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise _form_errors(form)
-        actions.agenda_item_move(
-            item=item, direction=form.cleaned_data["direction"], actor=request.user
-        )
-    except ValidationError as error:
-        _refusal(request, error)
+    _submitted(
+        request,
+        AgendaMoveForm(request.POST),
+        lambda data: actions.agenda_item_move(
+            item=item, direction=data["direction"], actor=request.user
+        ),
+    )
     return _back_to_meeting(meeting, f"#agenda-item-{item.pk}")
 
 
@@ -462,17 +480,12 @@ def agenda_item_remove(request, pk, item_pk):
 def agenda_document_add(request, pk, item_pk):
     meeting = _meeting_for_coordinator(request, pk)
     item = _agenda_item(meeting, item_pk)
-    form = AgendaDocumentForm(request.POST, request.FILES)
-    try:
-        if not form.is_valid():
-            raise _form_errors(form)
-        actions.agenda_document_add(item=item, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        messages.success(
-            request, _("The document is attached to “%(title)s”.") % {"title": item.title}
-        )
+    _submitted(
+        request,
+        AgendaDocumentForm(request.POST, request.FILES),
+        lambda data: actions.agenda_document_add(item=item, actor=request.user, **data),
+        _("The document is attached to “%(title)s”.") % {"title": item.title},
+    )
     return _back_to_meeting(meeting, f"#agenda-item-{item.pk}")
 
 
@@ -528,16 +541,15 @@ def meeting_attendance(request, pk):
         organizations=organizations,
         current=current,
     )
-    if request.method == "POST":
-        try:
-            if not form.is_valid():
-                raise _form_errors(form)
-            actions.attendance_record(meeting=meeting, statuses=form.statuses(), actor=request.user)
-        except ValidationError as error:
-            _refusal(request, error)
-        else:
-            messages.success(request, _("Attendance recorded."))
-            return _back_to_meeting(meeting, "#attendance-heading")
+    if request.method == "POST" and _submitted(
+        request,
+        form,
+        lambda data: actions.attendance_record(
+            meeting=meeting, statuses=form.statuses(), actor=request.user
+        ),
+        _("Attendance recorded."),
+    ):
+        return _back_to_meeting(meeting, "#attendance-heading")
     return private(
         render(
             request,
@@ -614,16 +626,13 @@ def meeting_minutes_edit(request, pk):
 @require_meeting_access
 def decision_add(request, pk):
     meeting = _meeting_for_coordinator(request, pk)
-    form = DecisionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise _form_errors(form)
-        actions.decision_add(meeting=meeting, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, _("Decision recorded."))
-    return redirect(reverse("meetings:meeting-minutes-edit", args=[meeting.pk]) + "#decisions")
+    _submitted(
+        request,
+        DecisionForm(request.POST),
+        lambda data: actions.decision_add(meeting=meeting, actor=request.user, **data),
+        _("Decision recorded."),
+    )
+    return _back_to_minutes(meeting, "#decisions")
 
 
 @require_POST
@@ -633,7 +642,7 @@ def decision_remove(request, pk, decision_pk):
     decision = get_object_or_404(Decision, meeting=meeting, pk=decision_pk)
     actions.decision_remove(decision=decision, actor=request.user)
     messages.success(request, _("Decision removed."))
-    return redirect(reverse("meetings:meeting-minutes-edit", args=[meeting.pk]) + "#decisions")
+    return _back_to_minutes(meeting, "#decisions")
 
 
 @require_POST
@@ -641,16 +650,13 @@ def decision_remove(request, pk, decision_pk):
 def action_item_add(request, pk):
     meeting = _meeting_for_coordinator(request, pk)
     invited = Organization.objects.filter(pk__in=[org.pk for org in _invited_with_rows(meeting)[0]])
-    form = ActionItemForm(request.POST, organizations=invited)
-    try:
-        if not form.is_valid():
-            raise _form_errors(form)
-        actions.action_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, _("Action item recorded."))
-    return redirect(reverse("meetings:meeting-minutes-edit", args=[meeting.pk]) + "#action-items")
+    _submitted(
+        request,
+        ActionItemForm(request.POST, organizations=invited),
+        lambda data: actions.action_item_add(meeting=meeting, actor=request.user, **data),
+        _("Action item recorded."),
+    )
+    return _back_to_minutes(meeting, "#action-items")
 
 
 @require_POST
@@ -660,7 +666,7 @@ def action_item_remove(request, pk, item_pk):
     item = get_object_or_404(ActionItem, meeting=meeting, pk=item_pk)
     actions.action_item_remove(item=item, actor=request.user)
     messages.success(request, _("Action item removed."))
-    return redirect(reverse("meetings:meeting-minutes-edit", args=[meeting.pk]) + "#action-items")
+    return _back_to_minutes(meeting, "#action-items")
 
 
 @require_safe
