@@ -165,18 +165,13 @@ class ChromeKeys:
 
     def fragment(self, key: str, render: Callable[[], str], *, also: str = "") -> str:
         """`render()`, or the text stored under `key`. The first call reads every part of
-        the page (and `also`, its content) in one trip to the cache."""
-        if not key:
-            return render()
-        if self._found is None:
+        the page (and `also`, its content) in one trip to the cache, except what the view
+        has already read (`content_facts`)."""
+        if key and self._found is None:
+            self._found = dict(getattr(self.request, "_page_cache_found", {}))
             parts = (self.alternates, self.languages, self.navigation, self.footer, also)
-            self._found = cache.get_many([part for part in parts if part])
-        text = self._found.get(key)
-        if text is None:
-            text = render()
-            cache.set(key, text, PAGE_TIMEOUT)
-            self._found[key] = text
-        return text
+            self._found |= cache.get_many([p for p in parts if p and p not in self._found])
+        return cached_fragment(key, render, found=self._found)
 
     @cached_property
     def _place(self) -> tuple:
@@ -211,13 +206,15 @@ class ChromeKeys:
         return "public:chrome:footer:" + _digest(public_version(), get_language(), signed_in)
 
 
-def content_facts(key: str) -> dict | None:
+def content_facts(request, key: str) -> dict | None:
     """What a page needs besides its cached content (its title's page number...), stored by
     `keep_content_facts` next to the content under `key`; None when either is missing, and
-    the page must be built in full."""
+    the page must be built in full. The content read here is kept on the request for the
+    template (ChromeKeys.fragment), which does not read it again."""
     if not key:
         return None
     found = cache.get_many([key, key + ":facts"])
+    request._page_cache_found = found
     if key not in found or key + ":facts" not in found:
         return None
     return found[key + ":facts"]
@@ -228,14 +225,19 @@ def keep_content_facts(key: str, facts: dict, *, timeout: int = PAGE_TIMEOUT) ->
         cache.set(key + ":facts", facts, timeout)
 
 
-def cached_fragment(key: str, render: Callable[[], str], *, timeout: int = PAGE_TIMEOUT) -> str:
-    """`render()`, or the text stored under `key` (from `content_cache_key`)."""
+def cached_fragment(
+    key: str, render: Callable[[], str], *, found: dict | None = None, timeout: int = PAGE_TIMEOUT
+) -> str:
+    """`render()`, or the text stored under `key` (from `content_cache_key`). `found`: what
+    was already read from the cache for this page (and where a fresh rendering is noted)."""
     if not key:
         return render()
-    text = cache.get(key)
+    text = found.get(key) if found is not None else cache.get(key)
     if text is None:
         text = render()
         cache.set(key, text, timeout)
+        if found is not None:
+            found[key] = text
     return text
 
 

@@ -50,7 +50,7 @@ def service_list(request):
     around the content (its title's page number, whether filters are on) is kept with it.
     """
     content_key = content_cache_key(request, visibility_key(request.user))
-    facts = content_facts(content_key)
+    facts = content_facts(request, content_key)
     if facts is not None:
         return render(
             request,
