@@ -229,6 +229,19 @@ def stop_process(process: subprocess.Popen) -> None:
             process.kill()
 
 
+def run_script(name: str, env: dict):
+    """Run one of this folder's in-process scripts against the bench database: its JSON."""
+    finished = subprocess.run(
+        [PYTHON, str(Path(__file__).with_name(name))],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    )
+    return json.loads(finished.stdout)
+
+
 def start_gunicorn(env: dict, stack: ExitStack) -> str:
     port = free_port()
     gunicorn_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
@@ -297,16 +310,7 @@ def bench_size(services: int, database_url: str, wrk: str, redis_url: str,
         manage(env, "generate_district", "--force" if not created else "--seed=1",
                *(f"--{key}={value}" for key, value in shape.items()))  # fmt: skip
         say(f"generated in {time.monotonic() - started:.0f} s")
-    targets = json.loads(
-        subprocess.run(
-            [PYTHON, str(Path(__file__).with_name("prepare.py"))],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            text=True,
-            capture_output=True,
-        ).stdout
-    )
+    targets = run_script("prepare.py", env)
     records = []
     with ExitStack() as stack:
         base = start_gunicorn(env, stack)
@@ -347,16 +351,7 @@ def bench_size(services: int, database_url: str, wrk: str, redis_url: str,
         rates = sorted(floor["rps"] for floor in floors)
         say(f"{services} services: floor {rates[0]:.0f}–{rates[-1]:.0f} req/s "
             f"(median {rates[len(rates) // 2]:.0f})")  # fmt: skip
-    admin = json.loads(
-        subprocess.run(
-            [PYTHON, str(Path(__file__).with_name("admin_lists.py"))],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            text=True,
-            capture_output=True,
-        ).stdout
-    )
+    admin = run_script("admin_lists.py", env)
     slow = {name: value for name, value in admin.items() if value["ms"] > 300}
     say(
         f"{services} services: {len(admin)} admin change lists, slowest "
